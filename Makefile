@@ -1,0 +1,44 @@
+# Two commands do everything: `make run` serves the demo, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_PASSWORD ?= courseware-demo
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export COURSEWARE_DEVELOPMENT ?= 1
+
+.PHONY: run test lint check bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+run: $(VENV)/.installed
+	$(BIN)/courseware init-db
+	$(BIN)/courseware seed-demo --if-empty --password '$(DEMO_PASSWORD)'
+	@echo ""
+	@echo "Courseware is serving on http://$(HOST):$(PORT) — sign in as learner@example.com,"
+	@echo "mentor@example.com or admin@example.com with the password '$(DEMO_PASSWORD)'. Ctrl-C stops it."
+	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
+test: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/courseware check
+	$(BIN)/pytest -q
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+check: $(VENV)/.installed
+	$(BIN)/courseware check
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/pages.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

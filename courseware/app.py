@@ -1,0 +1,64 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from .config import REPO_ROOT, Defaults
+from .core.catalog import load_catalog
+from .persistence.db import make_engine, make_session_factory
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run the app (e.g. no secret key in production)."""
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then COURSEWARE_* variables, then ``config``."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        static_folder=str(REPO_ROOT / "static"),
+        template_folder="web/templates",
+    )
+    app.config.from_object(Defaults)
+    app.config.from_prefixed_env("COURSEWARE")
+    if config:
+        app.config.update(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    relaxed = app.debug or app.testing or bool(app.config["DEVELOPMENT"])
+    if relaxed:
+        app.config.update(SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False)
+    _configure_secret(app, relaxed)
+    if not app.config.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = "sqlite:///" + str(Path(app.instance_path) / "courseware.db")
+
+    # Content is validated and rendered once, here; a ContentError stops the start-up.
+    app.extensions["courseware.catalog"] = load_catalog(app.config["CONTENT_DIR"])
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["courseware.engine"] = engine
+    app.extensions["courseware.sessions"] = make_session_factory(engine)
+
+    from .web import init_web
+
+    init_web(app)
+    from .cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _configure_secret(app: Flask, relaxed: bool) -> None:
+    if app.config.get("SECRET_KEY"):
+        return
+    if not relaxed:
+        raise ConfigError("COURSEWARE_SECRET_KEY must be set (outside development and testing).")
+    key_file = Path(app.instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    app.config["SECRET_KEY"] = key_file.read_text().strip()

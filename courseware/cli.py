@@ -1,0 +1,135 @@
+"""The ``courseware`` command: a FlaskGroup (so ``courseware run`` works) plus our commands."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from .core.errors import ContentError
+
+
+def _create_app() -> Flask:
+    """Build the app for the CLI; content problems are printed, never a traceback."""
+    from .app import ConfigError, create_app
+
+    try:
+        return create_app()
+    except ContentError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"courseware: the content has {len(exc.problems)} problem(s); fix them and start again.", err=True)
+        sys.exit(1)
+    except ConfigError as exc:
+        click.echo(f"courseware: {exc}", err=True)
+        sys.exit(1)
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db() -> None:
+    """Create or upgrade the database schema to the latest migration."""
+    from .persistence.db import upgrade
+
+    upgrade(current_app.config["DATABASE_URL"])
+    click.echo("Database is up to date.")
+
+
+def _sessions():  # type: ignore[no-untyped-def]
+    return current_app.extensions["courseware.sessions"]
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--name", "display_name", help="Display name (default: the part of the email before @).")
+@click.option("--role", "roles", multiple=True, type=click.Choice(["learner", "mentor", "admin"]),
+              default=["learner"], show_default=True, help="Repeat for several roles.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help="Prompted when omitted.")
+@with_appcontext
+def create_user_command(email: str, display_name: str | None, roles: tuple[str, ...], password: str) -> None:
+    """Create a user who can sign in."""
+    from .core.errors import InvalidInput
+    from .persistence.db import write_session
+    from .services.accounts import create_user
+
+    with write_session(_sessions()) as session:
+        try:
+            user = create_user(session, email=email, display_name=display_name or email.split("@")[0],
+                               password=password, roles=roles)
+        except InvalidInput as exc:
+            raise click.ClickException(str(exc)) from None
+        session.commit()
+        click.echo(f"Created {user.email} ({', '.join(sorted(user.role_names))}).")
+
+
+@click.command("seed-demo")
+@click.option("--password", required=True, help="The password every demo account gets.")
+@click.option("--learners", default=0, show_default=True, type=click.IntRange(0, 1_000_000),
+              help="Synthetic learners to add for scale tests.")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
+@with_appcontext
+def seed_demo_command(password: str, learners: int, if_empty: bool) -> None:
+    """Fill the database with the demo organisation and print the logins."""
+    from .persistence import queries
+    from .persistence.db import write_session
+    from .services.seed import seed_demo
+
+    with write_session(_sessions()) as session:
+        if if_empty and queries.count_users(session):
+            click.echo("The database already has users; demo not seeded.")
+            return
+        if len(password) < 8:
+            raise click.ClickException("--password must have at least 8 characters.")
+        result = seed_demo(session, current_app.extensions["courseware.catalog"], password=password, learners=learners)
+        session.commit()
+    click.echo("Demo logins (password: the one you gave):")
+    for email, name, roles in result.logins:
+        click.echo(f"  {email:<24} {name:<22} {roles}")
+    if result.synthetic:
+        click.echo(f"  + {result.synthetic} synthetic learners (learnerN@synthetic.example.com)")
+
+
+@click.command("check")
+@click.option("--content", "content_dir", type=click.Path(path_type=Path), help="Content directory to check.")
+@click.option("--quizzes", "quiz_dir", type=click.Path(path_type=Path), help="Quiz directory to check.")
+def check_command(content_dir: Path | None, quiz_dir: Path | None) -> None:
+    """Validate content and quizzes; print each problem as path:line: message."""
+    import os
+
+    from .config import Defaults
+    from .core.validate import check_course
+
+    content_dir = content_dir or Path(os.environ.get("COURSEWARE_CONTENT_DIR") or Defaults.CONTENT_DIR)
+    quiz_dir = quiz_dir or Path(os.environ.get("COURSEWARE_QUIZ_DIR") or Defaults.QUIZ_DIR)
+    report = check_course(content_dir, quiz_dir)
+    for problem in report.problems:
+        click.echo(str(problem))
+    if report.problems:
+        click.echo(f"{len(report.problems)} problem(s) found.", err=True)
+        sys.exit(1)
+    click.echo(f"OK: {report.modules} modules and {report.quizzes} quizzes ({report.questions} questions).")
+
+
+COMMANDS = [init_db, create_user_command, seed_demo_command, check_command]
+
+
+def register_commands(app: Flask) -> None:
+    """Put our commands on ``app.cli`` (for ``app.test_cli_runner``)."""
+    for command in COMMANDS:
+        app.cli.add_command(command)
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+def cli() -> None:
+    """Courseware: AM/PM onboarding. Run `courseware run` to serve, `courseware check` to validate content."""
+
+
+cli.add_command(check_command)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli.main(prog_name="courseware")

@@ -1,0 +1,32 @@
+"""Default configuration; every key can be overridden with a COURSEWARE_ environment variable."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Defaults:
+    """Values used unless the environment or the caller says otherwise."""
+
+    DATABASE_URL: str | None = None  # None: a SQLite file in the instance folder
+    SECRET_KEY: str | None = None
+    DEVELOPMENT = False  # make run sets COURSEWARE_DEVELOPMENT=1: a generated key, no Secure cookies
+    CONTENT_DIR = str(REPO_ROOT / "content")
+    QUIZ_DIR = str(REPO_ROOT / "quizzes")
+    DEFAULT_OPERATING_MODEL = "separate"
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
+    # A long quiz must not expire its own form: tokens last as long as the sign-in.
+    WTF_CSRF_TIME_LIMIT = int(timedelta(hours=12).total_seconds())
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    USERS_PER_PAGE = 25

@@ -1,0 +1,1 @@
+"""The domain core: plain Python, no web framework and no database."""

@@ -1,0 +1,402 @@
+"""The content catalog: the registry (tracks, roles, areas) and the Markdown modules.
+
+Everything is loaded, validated and rendered once; a request only reads from the
+frozen ``Catalog``.  Validation collects every problem as ``path:line: message``
+rather than stopping at the first.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import strict_yaml
+from .errors import ContentError, Problem
+from .rendering import Heading, RenderError, render_content
+
+REGISTRY_FILE = "registry.yaml"
+REQUIRED_ROLES = ("am", "pm", "shared", "pmo")
+REQUIRED_AREAS = ("scope", "time", "risk", "quality", "budget", "communication", "structure")
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+WORDS_PER_MINUTE = 200
+
+
+@dataclass(frozen=True)
+class Track:
+    """A sequence of modules on one theme."""
+
+    id: str
+    title: str
+    order: int
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Role:
+    """A role that quiz questions route work to."""
+
+    id: str
+    label: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Area:
+    """A knowledge area that modules and questions are tagged with."""
+
+    id: str
+    label: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Tracks, roles and areas, each in declared order."""
+
+    tracks: tuple[Track, ...]
+    roles: tuple[Role, ...]
+    areas: tuple[Area, ...]
+
+    def role_label(self, role_id: str) -> str:
+        """The human label of a role id (the id itself when unknown)."""
+        return next((r.label for r in self.roles if r.id == role_id), role_id)
+
+    def area_label(self, area_id: str) -> str:
+        """The human label of an area id (the id itself when unknown)."""
+        return next((a.label for a in self.areas if a.id == area_id), area_id)
+
+
+@dataclass(frozen=True)
+class Module:
+    """One lesson: front matter plus its rendered, sanitised HTML."""
+
+    id: str
+    title: str
+    track: str
+    order: int
+    summary: str
+    minutes: int
+    areas: tuple[str, ...]
+    prerequisites: tuple[str, ...]
+    html: str
+    toc: tuple[Heading, ...]
+    words: int
+    path: str
+
+    @property
+    def anchors(self) -> frozenset[str]:
+        """Heading anchors that links may point to."""
+        return frozenset(h.anchor for h in self.toc)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The whole course, modules in path order (track order, then module order)."""
+
+    registry: Registry
+    modules: tuple[Module, ...]
+    _by_id: dict[str, Module] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_id.update({m.id: m for m in self.modules})
+
+    def get(self, module_id: str) -> Module | None:
+        """The module with this id, or None."""
+        return self._by_id.get(module_id)
+
+    def track(self, track_id: str) -> Track | None:
+        """The track with this id, or None."""
+        return next((t for t in self.registry.tracks if t.id == track_id), None)
+
+    def modules_in(self, track_id: str) -> tuple[Module, ...]:
+        """The modules of one track, in order."""
+        return tuple(m for m in self.modules if m.track == track_id)
+
+    def neighbours(self, module_id: str) -> tuple[Module | None, Module | None]:
+        """The previous and next module along the whole path."""
+        ids = [m.id for m in self.modules]
+        i = ids.index(module_id)
+        return (
+            self.modules[i - 1] if i > 0 else None,
+            self.modules[i + 1] if i + 1 < len(self.modules) else None,
+        )
+
+    @property
+    def module_ids(self) -> tuple[str, ...]:
+        """Every module id in path order."""
+        return tuple(m.id for m in self.modules)
+
+
+def display_path(path: Path) -> str:
+    """A path as authors want to read it: relative to the working directory when inside it."""
+    rel = os.path.relpath(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+class _Checker:
+    """Collects problems for one file while reading typed fields out of a mapping."""
+
+    def __init__(self, path: str, problems: list[Problem]):
+        self.path = path
+        self.problems = problems
+
+    def add(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.path, line, message))
+
+    def field(self, data: Any, key: str, kind: type, *, required: bool = True, default: Any = None) -> Any:
+        if key not in data:
+            if required:
+                self.add(strict_yaml.line_of(data), f"missing required field '{key}'")
+            return default
+        value = data[key]
+        ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+        if not ok:
+            self.add(strict_yaml.line_of(data, key), f"'{key}' must be {_kind_name(kind)}")
+            return default
+        return value
+
+    def ident(self, data: Any, key: str) -> str | None:
+        value = self.field(data, key, str)
+        if value is not None and not ID_PATTERN.match(value):
+            self.add(
+                strict_yaml.line_of(data, key),
+                f"'{key}' must be lower-case letters, digits and hyphens (got '{value}')",
+            )
+            return None
+        return value  # type: ignore[no-any-return]
+
+    def id_list(self, data: Any, key: str) -> list[str]:
+        value = self.field(data, key, list, required=False, default=[])
+        out = []
+        for i, item in enumerate(value):
+            if isinstance(item, str):
+                out.append(item)
+            else:
+                self.add(strict_yaml.line_of(value, i), f"'{key}' must list ids (text)")
+        return out
+
+
+def _kind_name(kind: type) -> str:
+    return {str: "text", int: "a whole number", list: "a list", dict: "a mapping", float: "a number"}.get(
+        kind, kind.__name__
+    )
+
+
+def _read_text(path: Path, check: _Checker) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        check.add(1, f"not UTF-8 text ({exc.reason})")
+    except OSError as exc:
+        check.add(1, f"cannot read: {exc.strerror}")
+    return None
+
+
+def load_registry(content_dir: Path, problems: list[Problem]) -> Registry:
+    """Read ``registry.yaml``; problems are appended, a partial registry is returned."""
+    path = content_dir / REGISTRY_FILE
+    check = _Checker(display_path(path), problems)
+    if not path.is_file():
+        check.add(1, "registry file is missing")
+        return Registry((), (), ())
+    text = _read_text(path, check)
+    try:
+        data = strict_yaml.load(text or "")
+    except strict_yaml.YamlError as exc:
+        check.add(exc.line, str(exc))
+        return Registry((), (), ())
+    if not isinstance(data, dict):
+        check.add(1, "the registry must be a mapping with tracks, roles and areas")
+        return Registry((), (), ())
+
+    def entries(key: str) -> list[Any]:
+        items = check.field(data, key, list, default=[])
+        good = []
+        seen: dict[str, int] = {}
+        for i, item in enumerate(items):
+            line = strict_yaml.line_of(items, i)
+            if not isinstance(item, dict):
+                check.add(line, f"each entry of '{key}' must be a mapping")
+                continue
+            ident = check.ident(item, "id")
+            if ident is None:
+                continue
+            if ident in seen:
+                check.add(line, f"duplicate {key[:-1]} id '{ident}' (first at line {seen[ident]})")
+                continue
+            seen[ident] = line
+            good.append(item)
+        return good
+
+    tracks = tuple(
+        Track(t["id"], check.field(t, "title", str, default=t["id"]), check.field(t, "order", int, default=0),
+              check.field(t, "description", str, required=False, default=""))
+        for t in entries("tracks")
+    )
+    roles = tuple(
+        Role(r["id"], check.field(r, "label", str, default=r["id"]), check.field(r, "description", str, default=""))
+        for r in entries("roles")
+    )
+    areas = tuple(
+        Area(a["id"], check.field(a, "label", str, default=a["id"]), check.field(a, "description", str, default=""))
+        for a in entries("areas")
+    )
+    for required, have, key in ((REQUIRED_ROLES, roles, "roles"), (REQUIRED_AREAS, areas, "areas")):
+        missing = [r for r in required if r not in {x.id for x in have}]
+        if missing and key in data:
+            check.add(data.line_of(key), f"'{key}' must include {', '.join(missing)}")
+    return Registry(tuple(sorted(tracks, key=lambda t: (t.order, t.id))), roles, areas)
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """Split ``---`` front matter from the body: (yaml, body, first body line), or None."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return None
+    for i in range(1, len(lines)):
+        if lines[i].strip() == "---":
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1 :]), i + 2
+    return None
+
+
+@dataclass
+class _Draft:
+    module: Module
+    lines: dict[str, int]
+
+
+def _load_module(path: Path, registry: Registry, problems: list[Problem]) -> _Draft | None:
+    check = _Checker(display_path(path), problems)
+    text = _read_text(path, check)
+    if text is None:
+        return None
+    parts = split_front_matter(text)
+    if parts is None:
+        check.add(1, "a module must start with front matter between '---' lines")
+        return None
+    front, body, body_line = parts
+    try:
+        meta = strict_yaml.load(front, first_line=2)
+    except strict_yaml.YamlError as exc:
+        check.add(exc.line, f"front matter: {exc}")
+        return None
+    if not isinstance(meta, dict):
+        check.add(2, "front matter must be a mapping of fields")
+        return None
+    before = len(problems)
+    module_id = check.ident(meta, "id")
+    title = check.field(meta, "title", str)
+    track = check.field(meta, "track", str)
+    order = check.field(meta, "order", int)
+    summary = check.field(meta, "summary", str)
+    minutes = check.field(meta, "minutes", int)
+    areas = check.id_list(meta, "areas")
+    prerequisites = check.id_list(meta, "prerequisites")
+    known = {"id", "title", "track", "order", "summary", "minutes", "areas", "prerequisites"}
+    for key in meta:
+        if key not in known:
+            check.add(meta.line_of(key), f"unknown field '{key}'")
+    if track is not None and track not in {t.id for t in registry.tracks}:
+        check.add(meta.line_of("track"), f"unknown track '{track}'")
+    area_ids = {a.id for a in registry.areas}
+    for i, area in enumerate(areas):
+        if area not in area_ids:
+            check.add(meta["areas"].line_of(i), f"unknown knowledge area '{area}'")
+    if minutes is not None and minutes < 1:
+        check.add(meta.line_of("minutes"), "'minutes' must be at least 1")
+    try:
+        rendered = render_content(body)
+    except RenderError as exc:
+        check.add(body_line + exc.line - 1, str(exc))
+        return None
+    if len(problems) > before:
+        return None
+    module = Module(
+        id=module_id, title=title, track=track, order=order, summary=summary, minutes=minutes,  # type: ignore[arg-type]
+        areas=tuple(areas), prerequisites=tuple(prerequisites), html=rendered.html, toc=rendered.toc,
+        words=len(re.findall(r"\b\w[\w'’-]*\b", body)), path=check.path,
+    )
+    lines = {"id": meta.line_of("id"), "prerequisites": meta.line_of("prerequisites"), "order": meta.line_of("order")}
+    if "prerequisites" in meta:
+        for i, _ in enumerate(prerequisites):
+            lines[f"prerequisites.{i}"] = meta["prerequisites"].line_of(i)
+    return _Draft(module, lines)
+
+
+def _find_cycles(drafts: dict[str, _Draft], problems: list[Problem]) -> None:
+    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+
+    def visit(node: str, stack: list[str]) -> None:
+        state[node] = 1
+        stack.append(node)
+        draft = drafts[node]
+        for i, dep in enumerate(draft.module.prerequisites):
+            if dep not in drafts:
+                continue
+            if state.get(dep) == 1:
+                cycle = stack[stack.index(dep) :] + [dep]
+                problems.append(Problem(
+                    draft.module.path, draft.lines.get(f"prerequisites.{i}", draft.lines["prerequisites"]),
+                    "prerequisite cycle: " + " -> ".join(cycle),
+                ))
+            elif dep not in state:
+                visit(dep, stack)
+        stack.pop()
+        state[node] = 2
+
+    for node in sorted(drafts):
+        if node not in state:
+            visit(node, [])
+
+
+def module_files(content_dir: Path) -> list[Path]:
+    """Every Markdown module below the content directory, sorted."""
+    return sorted(p for p in content_dir.rglob("*.md") if p.is_file() and not p.name.startswith("."))
+
+
+def load_catalog(content_dir: Path | str) -> Catalog:
+    """Load, validate and render the course; raise ContentError listing every problem."""
+    content_dir = Path(content_dir)
+    problems: list[Problem] = []
+    if not content_dir.is_dir():
+        raise ContentError([Problem(display_path(content_dir), 1, "content directory does not exist")])
+    registry = load_registry(content_dir, problems)
+    drafts: dict[str, _Draft] = {}
+    for path in module_files(content_dir):
+        if path.name.lower() == "readme.md":
+            continue
+        draft = _load_module(path, registry, problems)
+        if draft is None:
+            continue
+        first = drafts.get(draft.module.id)
+        if first is not None:
+            problems.append(Problem(
+                draft.module.path, draft.lines["id"],
+                f"duplicate module id '{draft.module.id}' (also in {first.module.path})",
+            ))
+            continue
+        drafts[draft.module.id] = draft
+    for draft in drafts.values():
+        for i, dep in enumerate(draft.module.prerequisites):
+            if dep not in drafts:
+                problems.append(Problem(
+                    draft.module.path, draft.lines.get(f"prerequisites.{i}", draft.lines["prerequisites"]),
+                    f"unknown prerequisite '{dep}'",
+                ))
+    _find_cycles(drafts, problems)
+    if not drafts and not problems:
+        problems.append(Problem(display_path(content_dir), 1, "no modules found"))
+    if problems:
+        raise ContentError(problems)
+    track_rank = {t.id: i for i, t in enumerate(registry.tracks)}
+    modules = sorted((d.module for d in drafts.values()), key=lambda m: (track_rank[m.track], m.order, m.id))
+    return Catalog(registry, tuple(modules))
+
+
+def iter_problems(exc: ContentError) -> Iterable[str]:
+    """The problems of a ContentError as printable lines."""
+    return (str(p) for p in exc.problems)

@@ -1,0 +1,115 @@
+"""The one place where Markdown becomes HTML: render, then sanitise.
+
+Python-Markdown does not sanitise, so everything it produces goes through nh3 with an
+allow-list.  Course content is rendered once at load time; user text (mentor notes)
+goes through ``render_user_markdown``, which keeps fewer features.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import markdown
+import nh3
+
+CONTENT_EXTENSIONS = ["toc", "tables", "fenced_code", "admonition", "attr_list", "sane_lists"]
+USER_EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
+
+_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "span",
+    "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+}
+_CONTENT_ATTRIBUTES = {
+    "*": {"id", "class", "title"},
+    "a": {"href"},
+    "td": {"align", "style"},
+    "th": {"align", "style"},
+}
+_USER_ATTRIBUTES = {"a": {"href"}}
+MAX_SOURCE_BYTES = 200_000
+# Python-Markdown's inline link matching is quadratic in unmatched '[': 4,000 of them
+# took 1.6 s here.  No honest paragraph needs this many.
+MAX_BRACKETS_PER_BLOCK = 200
+
+
+class RenderError(Exception):
+    """Markdown that cannot be rendered safely; ``line`` is 1-based within the text."""
+
+    def __init__(self, message: str, line: int = 1):
+        self.line = line
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Heading:
+    """One entry of a table of contents."""
+
+    level: int
+    anchor: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """Sanitised HTML with its table of contents."""
+
+    html: str
+    toc: tuple[Heading, ...]
+
+
+def _flatten(tokens: list[dict], out: list[Heading]) -> None:  # type: ignore[type-arg]
+    for token in tokens:
+        out.append(Heading(int(token["level"]), str(token["id"]), str(token["name"])))
+        _flatten(token.get("children", []), out)
+
+
+def _convert(text: str, extensions: list[str]) -> tuple[str, list[Heading]]:
+    if len(text.encode("utf-8")) > MAX_SOURCE_BYTES:
+        raise RenderError(f"the Markdown is larger than {MAX_SOURCE_BYTES // 1000} KB")
+    line = 1
+    for block in text.split("\n\n"):
+        if block.count("[") > MAX_BRACKETS_PER_BLOCK:
+            offset = block.index("[") if "[" in block else 0
+            raise RenderError(
+                f"more than {MAX_BRACKETS_PER_BLOCK} '[' in one paragraph",
+                line + block[:offset].count("\n"),
+            )
+        line += block.count("\n") + 2
+    md = markdown.Markdown(
+        extensions=extensions,
+        extension_configs={"toc": {"toc_depth": "2-3"}} if "toc" in extensions else {},
+        output_format="html",
+    )
+    try:
+        html = md.convert(text)
+    except RecursionError:
+        raise RenderError("the Markdown nests too deeply to render") from None
+    headings: list[Heading] = []
+    _flatten(getattr(md, "toc_tokens", []), headings)
+    return html, headings
+
+
+def render_content(text: str) -> Rendered:
+    """Render course Markdown (toc anchors, tables, admonitions) to sanitised HTML."""
+    html, headings = _convert(text, CONTENT_EXTENSIONS)
+    clean = nh3.clean(
+        html,
+        tags=_TAGS,
+        attributes=_CONTENT_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+    return Rendered(clean, tuple(headings))
+
+
+def render_user_markdown(text: str) -> str:
+    """Render Markdown written by a user (notes): no ids, classes or raw HTML survive."""
+    html, _ = _convert(text, USER_EXTENSIONS)
+    return nh3.clean(
+        html,
+        tags=_TAGS - {"div", "span", "h1", "h2"},
+        attributes=_USER_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )

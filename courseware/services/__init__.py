@@ -1,0 +1,1 @@
+"""Use-cases combining the core and persistence. They may flush, never commit."""

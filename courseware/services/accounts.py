@@ -1,0 +1,114 @@
+"""Accounts: creating users, signing in, roles, deactivation and passwords."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterable
+
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..core.errors import InvalidInput, NotFound
+from ..persistence import queries
+from ..persistence.base import utcnow
+from ..persistence.models import ROLES, User, UserRole
+
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD = 8
+# A hash to compare against when the email is unknown, so both failures cost the same time.
+_DUMMY_HASH = generate_password_hash("courseware-timing-equaliser", method="scrypt")
+
+
+def new_session_token() -> str:
+    """A fresh, unguessable token identifying the user's current sign-in generation."""
+    return secrets.token_urlsafe(32)
+
+
+def normalise_email(email: str) -> str:
+    """Trim and lower-case an email address, rejecting ones that cannot be right."""
+    email = (email or "").strip().lower()
+    if not EMAIL_PATTERN.match(email) or len(email) > 254:
+        raise InvalidInput("Enter a valid email address.", field="email")
+    return email
+
+
+def _clean_roles(roles: Iterable[str]) -> list[str]:
+    roles = sorted(set(roles))
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown:
+        raise InvalidInput(f"Unknown role: {', '.join(unknown)}.", field="roles")
+    return roles
+
+
+def create_user(
+    session: Session, *, email: str, display_name: str, password: str, roles: Iterable[str] = ("learner",)
+) -> User:
+    """Create an active user; the email must not be taken (in any letter case)."""
+    email = normalise_email(email)
+    display_name = (display_name or "").strip()
+    if not display_name:
+        raise InvalidInput("Enter a name.", field="display_name")
+    if len(password or "") < MIN_PASSWORD:
+        raise InvalidInput(f"Use at least {MIN_PASSWORD} characters.", field="password")
+    if queries.user_by_email(session, email) is not None:
+        raise InvalidInput("A user with this email already exists.", field="email")
+    user = User(
+        email=email,
+        display_name=display_name[:120],
+        password_hash=generate_password_hash(password, method="scrypt"),
+        session_token=new_session_token(),
+        created_at=utcnow(),
+        roles=[UserRole(role=r) for r in _clean_roles(roles)],
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user with these credentials, or None — the same None for every failure."""
+    user = queries.user_by_email(session, email or "")
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password or "")
+        return None
+    if not check_password_hash(user.password_hash, password or "") or not user.active:
+        return None
+    return user
+
+
+def rotate_session(user: User) -> None:
+    """Invalidate every cookie issued so far for this user."""
+    user.session_token = new_session_token()
+
+
+def set_password(user: User, password: str) -> None:
+    """Change a password and sign the user out everywhere."""
+    if len(password or "") < MIN_PASSWORD:
+        raise InvalidInput(f"Use at least {MIN_PASSWORD} characters.", field="password")
+    user.password_hash = generate_password_hash(password, method="scrypt")
+    rotate_session(user)
+
+
+def set_roles(session: Session, user: User, roles: Iterable[str]) -> None:
+    """Replace a user's roles."""
+    wanted = _clean_roles(roles)
+    user.roles = [r for r in user.roles if r.role in wanted] + [
+        UserRole(role=r) for r in wanted if r not in user.role_names
+    ]
+    session.flush()
+
+
+def set_active(user: User, active: bool) -> None:
+    """Activate or deactivate; deactivation also ends every session."""
+    user.active = active
+    if not active:
+        rotate_session(user)
+
+
+def get_user(session: Session, user_id: int) -> User:
+    """The user with this id, or NotFound."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"user {user_id}")
+    return user

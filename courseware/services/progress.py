@@ -1,0 +1,48 @@
+"""Module progress: recording that a learner opened and completed a module."""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..persistence import queries
+from ..persistence.base import utcnow
+from ..persistence.models import ModuleProgress
+
+
+def record_start(session: Session, user_id: int, module_id: str) -> bool:
+    """Record the first opening of a module; True when a row was created."""
+    if queries.progress_for(session, user_id, module_id) is not None:
+        return False
+    try:
+        with session.begin_nested():
+            session.add(ModuleProgress(user_id=user_id, module_id=module_id, started_at=utcnow()))
+    except IntegrityError:  # another request created it first
+        return False
+    return True
+
+
+def complete_module(session: Session, user_id: int, module_id: str) -> bool:
+    """Mark a module complete, idempotently; True only the first time."""
+    now = utcnow()
+    result = session.execute(
+        update(ModuleProgress)
+        .where(
+            ModuleProgress.user_id == user_id,
+            ModuleProgress.module_id == module_id,
+            ModuleProgress.completed_at.is_(None),
+        )
+        .values(completed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount:  # type: ignore[attr-defined]
+        return True
+    if queries.progress_for(session, user_id, module_id) is not None:
+        return False  # already complete
+    try:
+        with session.begin_nested():
+            session.add(ModuleProgress(user_id=user_id, module_id=module_id, started_at=now, completed_at=now))
+    except IntegrityError:
+        return False
+    return True

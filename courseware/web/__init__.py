@@ -1,0 +1,18 @@
+"""The web layer: blueprints per audience, the request session, auth and error pages."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_web(app: Flask) -> None:
+    """Bind extensions, the per-request session, error handlers and every blueprint."""
+    from . import auth, db, errors, learner, security
+    from .admin import bp as admin_bp
+
+    db.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(learner.bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")

@@ -1,0 +1,97 @@
+"""Views of the admin blueprint."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from ...core.errors import InvalidInput
+from ...persistence import queries
+from ...services import accounts
+from ..db import catalog, get_db
+from ..forms_common import ButtonForm
+from ..pagination import Page, page_arg
+from ..security import role_required
+from . import bp
+from .forms import RolesForm, UserCreateForm
+
+
+@bp.route("/")
+@role_required("admin")
+def index() -> str:
+    """The admin home: counts and links."""
+    return render_template("admin/index.html", users=queries.count_users(get_db()), modules=len(catalog().modules))
+
+
+@bp.route("/users")
+@role_required("admin")
+def users() -> str:
+    """Every user, searchable, filterable by role and paginated."""
+    search = request.args.get("q", "").strip()[:100]
+    role = request.args.get("role", "")
+    if role not in {"", "learner", "mentor", "admin"}:
+        role = ""
+    per_page = current_app.config["USERS_PER_PAGE"]
+    number = page_arg()
+    rows, total = queries.users_page(get_db(), page=number, per_page=per_page, search=search, role=role)
+    page = Page(rows, number, per_page, total)
+    return render_template("admin/users.html", page=page, q=search, role=role)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@role_required("admin")
+def new_user() -> str | Response:
+    """Create a user with roles."""
+    form = UserCreateForm()
+    if form.validate_on_submit():
+        db = get_db()
+        try:
+            user = accounts.create_user(
+                db, email=form.email.data or "", display_name=form.display_name.data or "",
+                password=form.password.data or "", roles=form.roles.data or [],
+            )
+        except InvalidInput as exc:
+            getattr(form, exc.field or "email").errors.append(str(exc))
+        else:
+            db.commit()
+            flash(f"{user.display_name} can now sign in as {user.email}.", "success")
+            return redirect(url_for("admin.user", user_id=user.id))
+    return render_template("admin/user_new.html", form=form)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@role_required("admin")
+def user(user_id: int) -> str | Response:
+    """One user: details, roles (POST to change them) and activation."""
+    db = get_db()
+    found = accounts.get_user(db, user_id)
+    form = RolesForm(data={"roles": sorted(found.role_names)} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        roles = form.roles.data or []
+        if found.id == current_user.id and "admin" not in roles:
+            form.roles.errors.append("You cannot remove your own admin role.")
+        else:
+            accounts.set_roles(db, found, roles)
+            db.commit()
+            flash("Roles saved.", "success")
+            return redirect(url_for("admin.user", user_id=found.id))
+    return render_template("admin/user.html", user=found, form=form, button=ButtonForm())
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@role_required("admin")
+def set_active(user_id: int) -> Response:
+    """Deactivate (ending every session) or reactivate a user."""
+    db = get_db()
+    found = accounts.get_user(db, user_id)
+    form = ButtonForm()
+    if form.validate_on_submit():
+        activate = request.form.get("active") == "1"
+        if found.id == current_user.id and not activate:
+            flash("You cannot deactivate your own account.", "warning")
+        else:
+            accounts.set_active(found, activate)
+            db.commit()
+            flash(f"{found.display_name} is {'active' if activate else 'deactivated'}.", "success")
+    return redirect(url_for("admin.user", user_id=found.id))

@@ -1,0 +1,17 @@
+"""Forms of the auth blueprint."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField
+from wtforms.validators import DataRequired, Length
+
+
+class LoginForm(FlaskForm):
+    """Email and password, with remember-me."""
+
+    email = EmailField("Email", validators=[DataRequired(message="Enter your email."), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(message="Enter your password.")])
+    remember = BooleanField("Keep me signed in on this device")
+
+
+class LogoutForm(FlaskForm):
+    """An empty form: its CSRF token makes sign-out a deliberate act."""

@@ -1,0 +1,49 @@
+"""Views of the auth blueprint."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, session, url_for
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from ...services import accounts
+from ..db import get_db
+from ..security import SignedInUser, safe_next
+from . import bp
+from .forms import LoginForm, LogoutForm
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> str | Response:
+    """Sign in with email and password."""
+    if current_user.is_authenticated:
+        return redirect(safe_next(url_for("learner.home")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        db = get_db()
+        user = accounts.authenticate(db, form.email.data or "", form.password.data or "")
+        if user is not None:
+            session.clear()  # no state from before sign-in survives it
+            login_user(SignedInUser(user), remember=bool(form.remember.data))
+            session.permanent = True
+            return redirect(safe_next(url_for("learner.home")))
+        form.password.errors.append("That email and password do not match an active account.")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def logout() -> str | Response:
+    """Sign out (POST); a GET asks for confirmation."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    form = LogoutForm()
+    if form.validate_on_submit():
+        db = get_db()
+        user = accounts.get_user(db, current_user.id)
+        accounts.rotate_session(user)  # old cookies, remember-me included, stop working
+        db.commit()
+        logout_user()
+        session.clear()
+        flash("You are signed out.", "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/logout.html", form=form)

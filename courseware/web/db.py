@@ -1,0 +1,46 @@
+"""One database session per request, on ``g``; the view that writes commits it."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g, request
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..core.catalog import Catalog
+from ..persistence.db import IMMEDIATE, write_session
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _factory() -> sessionmaker[Session]:
+    return current_app.extensions["courseware.sessions"]  # type: ignore[no-any-return]
+
+
+def get_db() -> Session:
+    """The request's session; for POSTs its transaction takes the write lock up front."""
+    if "db" not in g:
+        session = _factory()()
+        if request and request.method not in SAFE_METHODS:
+            session.connection(execution_options=IMMEDIATE)
+        g.db = session
+    return g.db  # type: ignore[no-any-return]
+
+
+def side_write() -> Session:
+    """A separate short write transaction for a GET that records something (caller commits)."""
+    return write_session(_factory())
+
+
+def catalog() -> Catalog:
+    """The course catalog loaded at start-up."""
+    return current_app.extensions["courseware.catalog"]  # type: ignore[no-any-return]
+
+
+def _close(_exc: BaseException | None) -> None:
+    session = g.pop("db", None)
+    if session is not None:
+        session.close()
+
+
+def init_app(app: Flask) -> None:
+    """Close the request's session when the app context ends."""
+    app.teardown_appcontext(_close)

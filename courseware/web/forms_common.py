@@ -1,0 +1,20 @@
+"""Form pieces shared by several blueprints."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField, widgets
+from wtforms.fields.choices import SelectChoice
+
+ROLE_CHOICES = [SelectChoice("learner", "Learner"), SelectChoice("mentor", "Mentor"), SelectChoice("admin", "Admin")]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class ButtonForm(FlaskForm):
+    """A form with only a CSRF token, behind a single button."""

@@ -1,0 +1,85 @@
+"""Views of the learner blueprint."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from ...core.catalog import Module
+from ...core.progress import Status, learner_path, module_state
+from ...persistence import queries
+from ...services import progress
+from ..db import catalog, get_db, side_write
+from . import bp
+from .forms import CompleteForm
+
+
+def _load_module(module_id: str) -> Module:
+    module = catalog().get(module_id)
+    if module is None:
+        abort(404)
+    return module
+
+
+@bp.route("/")
+@login_required
+def home() -> str:
+    """My path: every track with its progress, and the next module to read."""
+    completed, started = queries.progress_sets(get_db(), current_user.id)
+    path = learner_path(catalog(), completed, started)
+    return render_template("learner/home.html", path=path)
+
+
+@bp.route("/tracks/<track_id>")
+@login_required
+def track(track_id: str) -> str:
+    """One track's modules and their states."""
+    cat = catalog()
+    found = cat.track(track_id)
+    if found is None:
+        abort(404)
+    completed, started = queries.progress_sets(get_db(), current_user.id)
+    path = learner_path(cat, completed, started)
+    progress_of = next((t for t in path.tracks if t.track.id == track_id), None)
+    return render_template("learner/track.html", track=found, progress=progress_of)
+
+
+@bp.route("/modules/<module_id>")
+@login_required
+def module(module_id: str) -> str:
+    """A module: cached HTML, table of contents, previous/next, and the complete button."""
+    found = _load_module(module_id)
+    cat = catalog()
+    completed, started = queries.progress_sets(get_db(), current_user.id)
+    state = module_state(found, cat, completed, started)
+    if state.status is Status.AVAILABLE:
+        with side_write() as session:
+            progress.record_start(session, current_user.id, found.id)
+            session.commit()
+    previous, following = cat.neighbours(found.id)
+    return render_template(
+        "learner/module.html", module=found, state=state, previous=previous, following=following,
+        track=cat.track(found.track), form=CompleteForm(),
+    )
+
+
+@bp.route("/modules/<module_id>/complete", methods=["POST"])
+@login_required
+def complete(module_id: str) -> Response:
+    """Mark a module complete (idempotent) and go on to the next one."""
+    found = _load_module(module_id)
+    form = CompleteForm()
+    if not form.validate_on_submit():
+        abort(400)
+    db = get_db()
+    completed, started = queries.progress_sets(db, current_user.id)
+    state = module_state(found, catalog(), completed, started)
+    if state.status is Status.LOCKED:
+        flash(state.locked_reason, "warning")
+        return redirect(url_for("learner.module", module_id=found.id))
+    if progress.complete_module(db, current_user.id, found.id):
+        flash(f"“{found.title}” is complete.", "success")
+    db.commit()
+    _, following = catalog().neighbours(found.id)
+    return redirect(url_for("learner.module", module_id=following.id) if following else url_for("learner.home"))
