@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
 
 ROLES = ("learner", "mentor", "admin")
+OPERATING_MODELS = ("separate", "hybrid")
 
 
 class User(Base):
@@ -26,7 +28,11 @@ class User(Base):
     session_token: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime | None]
+    # The learner's own operating model; None means the cohort's, else the organisation's.
+    operating_model: Mapped[str | None] = mapped_column(String(16))
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"), index=True)
 
+    cohort: Mapped[Cohort | None] = relationship(back_populates="members")
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin", order_by="UserRole.role"
     )
@@ -71,3 +77,148 @@ class ModuleProgress(Base):
 
     def __repr__(self) -> str:
         return f"<ModuleProgress {self.user_id} {self.module_id}>"
+
+
+class Organisation(Base):
+    """The organisation's settings: a single row with id 1."""
+
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), default="Our agency")
+    default_model: Mapped[str] = mapped_column(String(16), default="separate")
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.name} {self.default_model}>"
+
+
+class Attempt(Base):
+    """One try at one quiz: its frozen layout while open, its grade once submitted."""
+
+    __tablename__ = "attempts"
+    __table_args__ = (
+        UniqueConstraint("user_id", "quiz_id", "number"),
+        Index("ix_attempts_user_quiz_state", "user_id", "quiz_id", "state"),
+        Index("ix_attempts_quiz_state", "quiz_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    quiz_id: Mapped[str] = mapped_column(String(64))
+    number: Mapped[int]
+    state: Mapped[str] = mapped_column(String(12), default="open")  # open -> submitted, once
+    model: Mapped[str] = mapped_column(String(16))
+    seed: Mapped[int]
+    layout: Mapped[dict[str, Any]] = mapped_column(JSON)
+    answers: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None]
+    points: Mapped[float | None] = mapped_column(Float)
+    max_points: Mapped[float | None] = mapped_column(Float)
+    score: Mapped[float | None] = mapped_column(Float)
+    passed: Mapped[bool | None]
+
+    def __repr__(self) -> str:
+        return f"<Attempt {self.id} {self.quiz_id} #{self.number} {self.state}>"
+
+
+class AttemptItem(Base):
+    """One graded unit of a submitted attempt: a route question, a split task, a RACI role or a choice question.
+
+    ``item_id`` is '' for route and choice questions, the task id for split, the role id for RACI.
+    ``misrouted`` marks route questions and split tasks answered with a role other than the key.
+    """
+
+    __tablename__ = "attempt_items"
+    __table_args__ = (
+        UniqueConstraint("attempt_id", "question_id", "item_id"),
+        Index("ix_attempt_items_user_misrouted", "user_id", "misrouted"),
+        Index("ix_attempt_items_quiz_question", "quiz_id", "question_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    quiz_id: Mapped[str] = mapped_column(String(64))
+    question_id: Mapped[str] = mapped_column(String(64))
+    item_id: Mapped[str] = mapped_column(String(64), default="")
+    kind: Mapped[str] = mapped_column(String(12))
+    area: Mapped[str] = mapped_column(String(32))
+    expected: Mapped[str] = mapped_column(String(200))
+    given: Mapped[str | None] = mapped_column(String(200))
+    correct: Mapped[bool]
+    misrouted: Mapped[bool] = mapped_column(default=False)
+    points: Mapped[float] = mapped_column(Float)
+    max_points: Mapped[float] = mapped_column(Float)
+
+    def __repr__(self) -> str:
+        return f"<AttemptItem {self.attempt_id} {self.question_id}/{self.item_id}>"
+
+
+class Cohort(Base):
+    """A group of learners who start together, optionally under their own operating model."""
+
+    __tablename__ = "cohorts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    start_date: Mapped[date]
+    operating_model: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    members: Mapped[list[User]] = relationship(back_populates="cohort")
+
+    def __repr__(self) -> str:
+        return f"<Cohort {self.id} {self.name}>"
+
+
+class Mentorship(Base):
+    """A mentor assigned to a mentee."""
+
+    __tablename__ = "mentorships"
+    __table_args__ = (Index("ix_mentorships_mentee", "mentee_id"),)
+
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    mentee_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Mentorship {self.mentor_id} -> {self.mentee_id}>"
+
+
+class Assignment(Base):
+    """A module or quiz assigned to one learner or a whole cohort, with a due date."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (
+        CheckConstraint("(user_id IS NULL) <> (cohort_id IS NULL)", name="one_target"),
+        CheckConstraint("kind IN ('module', 'quiz')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    item_id: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    due_on: Mapped[date]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Assignment {self.kind}:{self.item_id} due {self.due_on}>"
+
+
+class MentorNote(Base):
+    """A private 1:1 note a mentor keeps on a mentee (Markdown, sanitised when shown)."""
+
+    __tablename__ = "mentor_notes"
+    __table_args__ = (Index("ix_mentor_notes_mentee_created", "mentee_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentee_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<MentorNote {self.id} on {self.mentee_id}>"
