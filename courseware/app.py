@@ -10,6 +10,7 @@ from flask import Flask
 
 from .config import REPO_ROOT, Defaults
 from .core.catalog import load_catalog
+from .core.quiz import load_quizzes
 from .persistence.db import make_engine, make_session_factory
 
 
@@ -38,7 +39,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["DATABASE_URL"] = "sqlite:///" + str(Path(app.instance_path) / "courseware.db")
 
     # Content is validated and rendered once, here; a ContentError stops the start-up.
-    app.extensions["courseware.catalog"] = load_catalog(app.config["CONTENT_DIR"])
+    catalog = load_catalog(app.config["CONTENT_DIR"])
+    app.extensions["courseware.catalog"] = catalog
+    app.extensions["courseware.quizzes"] = load_quizzes(app.config["QUIZ_DIR"], catalog)
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["courseware.engine"] = engine
     app.extensions["courseware.sessions"] = make_session_factory(engine)

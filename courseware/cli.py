@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from flask import Flask, current_app
@@ -92,6 +94,42 @@ def seed_demo_command(password: str, learners: int, if_empty: bool) -> None:
         click.echo(f"  + {result.synthetic} synthetic learners (learnerN@synthetic.example.com)")
 
 
+@click.command("import-users")
+@click.argument("csv_file", metavar="FILE.csv", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_users_command(csv_file: Path) -> None:
+    """Create or update people from a CSV (email,name,roles,cohort,mentor); a bad row stops the whole import."""
+    from datetime import date
+
+    from .persistence.db import write_session
+    from .services.importer import ImportRejected, import_users
+
+    try:
+        text = csv_file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        click.echo(f"{csv_file}:1: the file is not UTF-8 text; save it as CSV UTF-8.", err=True)
+        sys.exit(1)
+    with write_session(_sessions()) as session:
+        try:
+            summary = import_users(session, text, path=str(csv_file), today=date.today())
+        except ImportRejected as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            click.echo(f"courseware: {len(exc.problems)} problem(s) found; nothing was imported.", err=True)
+            sys.exit(1)
+        session.commit()
+    click.echo(f"Imported {csv_file}: {len(summary.created)} created, {len(summary.updated)} updated, "
+               f"{len(summary.unchanged)} unchanged, {summary.mentorships} mentor assignment(s) set.")
+    for name in summary.cohorts_created:
+        click.echo(f"  new cohort: {name}")
+    for email, changes in summary.updated:
+        click.echo(f"  updated {email}: {', '.join(changes)}")
+    if summary.created:
+        click.echo("First passwords of the new people (share each one privately):")
+        for email, password in summary.created:
+            click.echo(f"  {email:<32} {password}")
+
+
 @click.command("check")
 @click.option("--content", "content_dir", type=click.Path(path_type=Path), help="Content directory to check.")
 @click.option("--quizzes", "quiz_dir", type=click.Path(path_type=Path), help="Quiz directory to check.")
@@ -113,7 +151,45 @@ def check_command(content_dir: Path | None, quiz_dir: Path | None) -> None:
     click.echo(f"OK: {report.modules} modules and {report.quizzes} quizzes ({report.questions} questions).")
 
 
-COMMANDS = [init_db, create_user_command, seed_demo_command, check_command]
+@click.command("grade")
+@click.argument("quiz_file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.argument("answers_file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--model", default="separate", show_default=True, help="Operating model: separate or hybrid.")
+@click.option("--content", "content_dir", type=click.Path(path_type=Path), help="Content directory (for the registry).")
+def grade_command(quiz_file: Path, answers_file: Path, model: str, content_dir: Path | None) -> None:
+    """Grade an answers JSON file against a quiz file and print the grade as JSON."""
+    import json
+
+    from .config import Defaults
+    from .core.catalog import load_catalog
+    from .core.grading import AnswerError, grade
+    from .core.quiz import load_quiz_file
+
+    content_dir = content_dir or Path(os.environ.get("COURSEWARE_CONTENT_DIR") or Defaults.CONTENT_DIR)
+    try:
+        catalog = load_catalog(content_dir)
+    except ContentError as exc:
+        _fail("\n".join(str(p) for p in exc.problems))
+    quiz, problems = load_quiz_file(quiz_file, catalog.registry, catalog)
+    if quiz is None:
+        _fail("\n".join(str(p) for p in problems))
+    try:
+        answers = json.loads(answers_file.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        _fail(f"{answers_file}: not valid JSON ({exc})")
+    try:
+        result = grade(quiz, answers, model)
+    except AnswerError as exc:
+        _fail(f"{answers_file}: {exc}")
+    click.echo(json.dumps(result.to_json(), indent=2))
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(message, err=True)
+    sys.exit(2)
+
+
+COMMANDS = [init_db, create_user_command, seed_demo_command, import_users_command, check_command, grade_command]
 
 
 def register_commands(app: Flask) -> None:
@@ -128,6 +204,7 @@ def cli() -> None:
 
 
 cli.add_command(check_command)
+cli.add_command(grade_command)
 
 
 def main() -> None:

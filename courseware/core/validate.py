@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .catalog import load_catalog
+from .catalog import load_catalog, load_registry
 from .errors import ContentError, Problem
+from .quiz import load_quiz_file, load_quizzes, quiz_files
 
 
 @dataclass(frozen=True)
@@ -19,10 +20,25 @@ class CheckReport:
     questions: int = 0
 
 
-def check_course(content_dir: Path, quiz_dir: Path | None) -> CheckReport:
-    """Load content (and quizzes, against it); never raises for bad content."""
+def check_course(content_dir: Path, quiz_dir: Path) -> CheckReport:
+    """Load content and quizzes; never raises for bad files, reports every problem instead."""
+    problems: list[Problem] = []
     try:
         catalog = load_catalog(content_dir)
     except ContentError as exc:
-        return CheckReport(exc.problems)
-    return CheckReport((), modules=len(catalog.modules))
+        problems.extend(exc.problems)
+        catalog = None
+    if catalog is None:
+        # Still check the quizzes on their own, against the registry if it reads.
+        registry_problems: list[Problem] = []
+        registry = load_registry(Path(content_dir), registry_problems)
+        if Path(quiz_dir).is_dir():
+            for path in quiz_files(Path(quiz_dir)):
+                problems.extend(load_quiz_file(path, registry, None)[1])
+        return CheckReport(tuple(sorted(set(problems))))
+    try:
+        bank = load_quizzes(quiz_dir, catalog)
+    except ContentError as exc:
+        return CheckReport(tuple(sorted(exc.problems)))
+    return CheckReport((), modules=len(catalog.modules), quizzes=len(bank),
+                       questions=sum(len(q.questions) for q in bank))

@@ -7,7 +7,7 @@ from flask import Flask
 
 def init_web(app: Flask) -> None:
     """Bind extensions, the per-request session, error handlers and every blueprint."""
-    from . import auth, db, errors, learner, security
+    from . import auth, db, errors, learner, quiz, security
     from .admin import bp as admin_bp
 
     db.init_app(app)
@@ -15,4 +15,5 @@ def init_web(app: Flask) -> None:
     errors.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(learner.bp)
+    app.register_blueprint(quiz.bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")

@@ -19,7 +19,7 @@ def test_plain_document_loads_with_lines() -> None:
         ("a: yes\n", 1, "'yes' is ambiguous"),
         ("a: 1\nb: Off\n", 2, "'Off' is ambiguous"),
         ("a: &x [1, 2]\nb: *x\n", 2, "aliases"),
-        ("a: [1, 2\n", 2, "YAML syntax error"),
+        ("a: [1, 2\n", 1, "YAML syntax error"),  # reported where the [ opened
         ("base: &b {x: 1}\nc:\n  <<: *b\n", 3, "aliases"),
     ],
 )

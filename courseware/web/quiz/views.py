@@ -1,0 +1,116 @@
+"""Views of the quiz blueprint."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from ...core.grading import AnswerError, grade
+from ...core.quiz import Quiz, QuizBank
+from ...services import attempts as attempt_service
+from ...services.organisation import effective_model
+from ..db import catalog, get_db
+from ..security import csrf
+from . import bp
+from .forms import RACI_LABELS, StartForm, answers_from_form, attempt_form_class, field_name, prefill
+from .presenters import MODEL_TEXT, result_view
+
+
+def bank() -> QuizBank:
+    """The quiz bank loaded at start-up."""
+    return current_app.extensions["courseware.quizzes"]  # type: ignore[no-any-return]
+
+
+def _load_quiz(quiz_id: str) -> Quiz:
+    quiz = bank().get(quiz_id)
+    if quiz is None:
+        abort(404)
+    return quiz
+
+
+@bp.app_template_global()
+def quizzes_for_module(module_id: str) -> tuple[Quiz, ...]:
+    """The quizzes attached to a module (for the module page)."""
+    return bank().for_module(module_id)
+
+
+@bp.route("/quizzes")
+@login_required
+def index() -> str:
+    """Every quiz with the learner's best score and attempts used."""
+    standings = attempt_service.standings(get_db(), current_user.id)
+    cat = catalog()
+    return render_template("quiz/index.html", quizzes=bank().quizzes, standings=standings, catalog=cat)
+
+
+@bp.route("/quizzes/<quiz_id>")
+@login_required
+def intro(quiz_id: str) -> str:
+    """A quiz's intro: what it covers, the operating model, attempts so far, Start/Resume."""
+    quiz = _load_quiz(quiz_id)
+    db = get_db()
+    standing = attempt_service.standings(db, current_user.id).get(quiz.id)
+    model = effective_model(db, current_user.id)
+    past = attempt_service.past_attempts(db, current_user.id, quiz.id)
+    return render_template("quiz/intro.html", quiz=quiz, standing=standing, model=model, model_text=MODEL_TEXT[model],
+                           past=past, form=StartForm(), module=catalog().get(quiz.module or ""))
+
+
+@bp.route("/quizzes/<quiz_id>/start", methods=["POST"])
+@login_required
+def start(quiz_id: str) -> Response:
+    """Start (or resume) an attempt and go to it."""
+    quiz = _load_quiz(quiz_id)
+    if not StartForm().validate_on_submit():
+        abort(400)
+    db = get_db()
+    try:
+        attempt = attempt_service.start_attempt(db, quiz, current_user.id, effective_model(db, current_user.id))
+    except attempt_service.AttemptsExhausted as exc:
+        flash(str(exc), "warning")
+        return redirect(url_for("quiz.intro", quiz_id=quiz.id))
+    db.commit()
+    return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
+@login_required
+@csrf.exempt  # the form checks its own token, so an expired one can keep the answers (see below)
+def attempt(attempt_id: int) -> str | Response:
+    """Take an open attempt (GET shows it, POST submits it once); a submitted one shows its result."""
+    db = get_db()
+    found = attempt_service.get_attempt(db, attempt_id, current_user.id)
+    quiz = _load_quiz(found.quiz_id)
+    if found.state == "submitted":
+        if request.method == "POST":  # a double click or a replay: the first submit stands
+            return redirect(url_for("quiz.attempt", attempt_id=found.id))
+        result = grade(quiz, found.answers or {}, found.model)
+        return render_template("quiz/result.html", quiz=quiz, attempt=found,
+                               view=result_view(quiz, result, found.answers or {}, catalog()),
+                               model_text=MODEL_TEXT[found.model], form=StartForm())
+    form_class = attempt_form_class(quiz, found.layout, catalog().registry)
+    form = form_class()
+    message = None
+    if request.method == "POST":
+        if form.validate():
+            answers = answers_from_form(quiz, form)
+            try:
+                attempt_service.submit_attempt(db, quiz, found, answers)
+            except AnswerError as exc:
+                message = f"Some answers could not be read ({exc}). Check them and submit again."
+            else:
+                db.commit()
+                return redirect(url_for("quiz.attempt", attempt_id=found.id))
+        elif form.csrf_token.errors:
+            message = ("This page was open long enough for its security check to expire. Your answers are kept "
+                       "below: check them and press Submit again.")
+            form.csrf_token.errors = []
+        else:
+            message = "Some answers could not be read. Check them and submit again."
+    elif found.answers:
+        form = form_class(data=prefill(quiz, found.answers))
+    return render_template("quiz/take.html", quiz=quiz, attempt=found, form=form, layout=found.layout,
+                           field_name=field_name, registry=catalog().registry, raci_labels=RACI_LABELS,
+                           model=found.model, model_text=MODEL_TEXT[found.model], message=message), (
+        200 if message is None else 422)
