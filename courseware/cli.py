@@ -85,13 +85,16 @@ def seed_demo_command(password: str, learners: int, if_empty: bool) -> None:
             return
         if len(password) < 8:
             raise click.ClickException("--password must have at least 8 characters.")
-        result = seed_demo(session, current_app.extensions["courseware.catalog"], password=password, learners=learners)
+        result = seed_demo(session, current_app.extensions["courseware.catalog"], password=password, learners=learners,
+                           quizzes=current_app.extensions.get("courseware.quizzes"))
         session.commit()
     click.echo("Demo logins (password: the one you gave):")
     for email, name, roles in result.logins:
         click.echo(f"  {email:<24} {name:<22} {roles}")
     if result.synthetic:
-        click.echo(f"  + {result.synthetic} synthetic learners (learnerN@synthetic.example.com)")
+        click.echo(f"  + {result.synthetic} synthetic learners (learnerN@synthetic.example.com) in "
+                   f"{result.synthetic_cohorts} cohort(s), {result.synthetic_mentors} synthetic mentors "
+                   f"(mentorN@synthetic.example.com), {result.synthetic_attempts} graded attempts")
 
 
 @click.command("import-users")
@@ -154,7 +157,8 @@ def check_command(content_dir: Path | None, quiz_dir: Path | None) -> None:
 @click.command("grade")
 @click.argument("quiz_file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.argument("answers_file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
-@click.option("--model", default="separate", show_default=True, help="Operating model: separate or hybrid.")
+@click.option("--model", default="separate", show_default=True, type=click.Choice(["separate", "hybrid"]),
+              help="Operating model.")
 @click.option("--content", "content_dir", type=click.Path(path_type=Path), help="Content directory (for the registry).")
 def grade_command(quiz_file: Path, answers_file: Path, model: str, content_dir: Path | None) -> None:
     """Grade an answers JSON file against a quiz file and print the grade as JSON."""

@@ -130,7 +130,7 @@ def test_grade_rejects_unknown_model(tmp_path: Path) -> None:
     path.write_text("{}")
     result = CliRunner().invoke(grade_command, [str(DATA / "quizzes" / "scope.yaml"), str(path), "--model", "matrix",
                                                 "--content", str(DATA / "content")])
-    assert result.exit_code == 2 and "unknown operating model 'matrix'" in result.output
+    assert result.exit_code == 2 and "'matrix' is not one of 'separate', 'hybrid'" in result.output
 
 
 def test_create_user_and_seed_demo(app: Flask) -> None:

@@ -7,6 +7,7 @@ goes through ``render_user_markdown``, which keeps fewer features.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 import markdown
@@ -60,7 +61,8 @@ class Rendered:
 
 def _flatten(tokens: list[dict], out: list[Heading]) -> None:  # type: ignore[type-arg]
     for token in tokens:
-        out.append(Heading(int(token["level"]), str(token["id"]), str(token["name"])))
+        # toc gives the heading text HTML-escaped; keep it plain so templates escape it once.
+        out.append(Heading(int(token["level"]), str(token["id"]), html.unescape(str(token["name"]))))
         _flatten(token.get("children", []), out)
 
 

@@ -133,8 +133,9 @@ def load(text: str, first_line: int = 1) -> Any:
         raise
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        if exc.context_mark is not None and "<stream end>" in (exc.problem or ""):
-            mark = exc.context_mark  # "unclosed [" is more useful where it opened than at the end of the file
+        at_end = exc.problem_mark is not None and exc.problem_mark.index >= len(text.rstrip())
+        if exc.context_mark is not None and at_end:
+            mark = exc.context_mark  # an unclosed [ or quote is reported where it opened, not at the end of the file
         line = (mark.line + 1) if mark is not None else first_line
         message = " ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
         raise YamlError(f"YAML syntax error: {message}", line) from None

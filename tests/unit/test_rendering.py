@@ -13,6 +13,11 @@ def test_content_gets_anchors_tables_and_admonitions() -> None:
     assert [(h.level, h.anchor) for h in rendered.toc] == [(2, "who-owns-it")]
 
 
+def test_heading_text_is_plain_for_the_toc() -> None:
+    [heading] = render_content("## Scope & budget <b>now</b>\n").toc
+    assert heading.title == "Scope & budget now" and heading.anchor == "scope-budget-now"
+
+
 def test_content_html_is_sanitised() -> None:
     html = render_content('Hi <script>alert(1)</script> <a href="javascript:x()" onclick="y()">l</a>').html
     assert "<script" not in html

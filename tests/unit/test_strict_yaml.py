@@ -21,6 +21,7 @@ def test_plain_document_loads_with_lines() -> None:
         ("a: &x [1, 2]\nb: *x\n", 2, "aliases"),
         ("a: [1, 2\n", 1, "YAML syntax error"),  # reported where the [ opened
         ("base: &b {x: 1}\nc:\n  <<: *b\n", 3, "aliases"),
+        ('a: 1\nb: "unclosed\nc: 2\n', 2, "YAML syntax error"),
     ],
 )
 def test_rejects_with_line(text: str, line: int, fragment: str) -> None:

@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from ...persistence import queries
 from ...services import accounts
 from ..db import get_db
 from ..security import SignedInUser, safe_next
@@ -24,7 +25,7 @@ def login() -> str | Response:
         user = accounts.authenticate(db, form.email.data or "", form.password.data or "")
         if user is not None:
             session.clear()  # no state from before sign-in survives it
-            login_user(SignedInUser(user), remember=bool(form.remember.data))
+            login_user(SignedInUser(queries.principal_of(user)), remember=bool(form.remember.data))
             session.permanent = True
             return redirect(safe_next(url_for("learner.home")))
         form.password.errors.append("That email and password do not match an active account.")
