@@ -69,9 +69,12 @@ def sign_in(base: str, email: str) -> str:
     """Sign in through the real form (CSRF included); return the Cookie header."""
     page = urllib.request.urlopen(urllib.request.Request(f"{base}/login", headers={"User-Agent": AGENT}))
     jar = SimpleCookie(page.headers.get("Set-Cookie", ""))
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.read().decode()).group(1)  # type: ignore[union-attr]
+    found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.read().decode())
+    assert found, "no CSRF token on the sign-in page"
+    token = found.group(1)
     data = urllib.parse.urlencode({"email": email, "password": PASSWORD, "csrf_token": token}).encode()
-    request = urllib.request.Request(f"{base}/login", data=data, headers={"Cookie": f"session={jar['session'].value}", "User-Agent": AGENT})
+    headers = {"Cookie": f"session={jar['session'].value}", "User-Agent": AGENT}
+    request = urllib.request.Request(f"{base}/login", data=data, headers=headers)
     try:
         urllib.request.build_opener(NoRedirect).open(request)
     except urllib.error.HTTPError as exc:  # the 302 after signing in

@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
-TITLE = "# Benchmarks\n\nMeasured on the project's CI machine kind (2 cores, 24 GiB). Each section says the command that made it.\n"
+TITLE = ("# Benchmarks\n\nMeasured on the project's CI machine kind (2 cores, 24 GiB). "
+         "Each section says the command that made it.\n")
 
 
 def write_section(heading: str, body: str) -> None:

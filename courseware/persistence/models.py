@@ -191,6 +191,8 @@ class Assignment(Base):
 
     __tablename__ = "assignments"
     __table_args__ = (
+        Index("ix_assignments_cohort_due", "cohort_id", "due_on"),
+        Index("ix_assignments_user_due", "user_id", "due_on"),
         CheckConstraint("(user_id IS NULL) <> (cohort_id IS NULL)", name="one_target"),
         CheckConstraint("kind IN ('module', 'quiz')", name="kind"),
     )

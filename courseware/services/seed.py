@@ -1,19 +1,24 @@
-"""The demo organisation: named people with varied progress, and synthetic learners for scale."""
+"""The demo organisation: named people in cohorts with mentors, progress, assignments and graded attempts,
+and synthetic learners for scale (see ``seed_scale``)."""
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
-from werkzeug.security import generate_password_hash
 
 from ..core.catalog import Catalog
+from ..core.quiz import QuizBank
 from ..persistence.base import utcnow
-from ..persistence.models import ModuleProgress, User, UserRole
-from .accounts import create_user, new_session_token
+from ..persistence.models import Attempt, Cohort, ModuleProgress, User
+from . import assignments, cohorts
+from .accounts import create_user
+from .attempts import start_attempt, submit_attempt
+from .organisation import effective_model, get_organisation
+from .seed_scale import seed_synthetic, simulated_answers
 
 NAMED = [
     ("admin@example.com", "Alex Admin", ("admin",)),
@@ -32,36 +37,91 @@ PROGRESS_SHARE = {
     "learner@example.com": 0.2, "priya@example.com": 1.0, "jordan@example.com": 0.65,
     "casey@example.com": 0.4, "taylor@example.com": 0.1, "riley@example.com": 0.0, "devon@example.com": 0.85,
 }
+# (name, operating model, start: days before today, members)
+COHORTS = [
+    ("Autumn 2026 new hires", "separate", 70,
+     ("learner@example.com", "jordan@example.com", "casey@example.com", "taylor@example.com")),
+    ("Hybrid AMs — small accounts", "hybrid", 120, ("priya@example.com", "devon@example.com")),
+    ("Winter 2026 new hires", None, 6, ("riley@example.com",)),
+]
+MENTEES = {
+    "mentor@example.com": ("learner@example.com", "jordan@example.com", "casey@example.com", "priya@example.com"),
+    "mentor2@example.com": ("taylor@example.com", "riley@example.com", "devon@example.com"),
+}
+# Quiz attempts of the named learners: (quiz id, skill 0-1, days ago), in the order taken.
+ATTEMPTS = {
+    "learner@example.com": [("pmp-scope-quiz", 0.45, 9), ("pmp-scope-quiz", 0.7, 4), ("pmp-time-quiz", 0.55, 2)],
+    "priya@example.com": [("pmp-scope-quiz", 0.9, 50), ("pmp-time-quiz", 0.95, 46), ("pmp-risk-quiz", 0.85, 40),
+                          ("pmp-quality-quiz", 0.95, 35), ("pmp-budget-quiz", 0.7, 30), ("pmp-budget-quiz", 0.95, 29),
+                          ("hybrid-model-quiz", 0.97, 12), ("final-assessment", 0.92, 3)],
+    "jordan@example.com": [("pmp-scope-quiz", 0.6, 20), ("pmp-scope-quiz", 0.85, 18), ("pmp-time-quiz", 0.5, 14),
+                           ("pmp-risk-quiz", 0.65, 9), ("pmp-budget-quiz", 0.4, 5), ("redundant-communication-quiz", 0.8, 1)],
+    "casey@example.com": [("pmp-scope-quiz", 0.35, 6), ("pmp-scope-quiz", 0.5, 5)],
+    "taylor@example.com": [("pmp-scope-quiz", 0.3, 3)],
+    "devon@example.com": [("pmp-scope-quiz", 0.8, 60), ("pmp-time-quiz", 0.7, 55), ("pmp-risk-quiz", 0.75, 50),
+                          ("pmp-budget-quiz", 0.55, 44), ("role-friction-quiz", 0.8, 30), ("ideal-structure-quiz", 0.85, 20),
+                          ("hybrid-model-quiz", 0.6, 10), ("hybrid-model-quiz", 0.9, 8)],
+}
 
 
 @dataclass(frozen=True)
 class SeedResult:
-    """What seeding created: the sign-in list and how many synthetic learners."""
+    """What seeding created: the sign-in list, how many synthetic learners, mentors and cohorts."""
 
     logins: list[tuple[str, str, str]]
     synthetic: int
+    synthetic_mentors: int = 0
+    synthetic_cohorts: int = 0
+    synthetic_attempts: int = 0
 
 
-def seed_demo(session: Session, catalog: Catalog, *, password: str, learners: int = 0, rng_seed: int = 7) -> SeedResult:
+def seed_demo(
+    session: Session,
+    catalog: Catalog,
+    *,
+    password: str,
+    learners: int = 0,
+    rng_seed: int = 7,
+    quizzes: QuizBank | None = None,
+    today: date | None = None,
+) -> SeedResult:
     """Create the demo organisation (idempotent for the named people) and ``learners`` synthetic ones."""
     rng = random.Random(rng_seed)
+    today = today or date.today()
     now = utcnow()
     logins = []
     path = catalog.module_ids
+    people: dict[str, User] = {}
+    created: set[str] = set()
     for email, name, roles in NAMED:
-        existing = session.scalar(select(User).where(User.email == email))
-        if existing is None:
+        user = session.scalar(select(User).where(User.email == email))
+        if user is None:
             user = create_user(session, email=email, display_name=name, password=password, roles=roles)
+            created.add(email)
             share = PROGRESS_SHARE.get(email)
             if share is not None:
                 _add_progress(session, user.id, path, share, now, rng)
+                user.last_seen_at = now - timedelta(hours=rng.randint(2, 200))
+        people[email] = user
         logins.append((email, name, ", ".join(roles)))
-    synthetic = _seed_synthetic(session, path, learners, password, rng) if learners else 0
+    new_cohorts = _seed_cohorts(session, people, created, today)
+    _seed_mentorships(session, people, created)
+    _seed_assignments(session, catalog, quizzes, people, created, new_cohorts, today)
+    if quizzes is not None:
+        _seed_attempts(session, quizzes, people, created, now, rng)
+    scale = None
+    if learners:
+        named_mentors = [people[e].id for e in MENTEES]
+        scale = seed_synthetic(session, path, learners, password, rng, quizzes=quizzes, named_mentor_ids=named_mentors,
+                               default_model=get_organisation(session).default_model, today=today)
     session.flush()
-    return SeedResult(logins, synthetic)
+    if scale is None:
+        return SeedResult(logins, 0)
+    return SeedResult(logins, scale.learners, scale.mentors, scale.cohorts, scale.attempts)
 
 
-def _add_progress(session: Session, user_id: int, path: tuple[str, ...], share: float, now, rng: random.Random) -> None:  # type: ignore[no-untyped-def]
+def _add_progress(session: Session, user_id: int, path: tuple[str, ...], share: float, now: datetime,
+                  rng: random.Random) -> None:
     done = round(len(path) * share)
     for i, module_id in enumerate(path[: done + (1 if done < len(path) and share > 0 else 0)]):
         started = now - timedelta(days=30 - i, hours=rng.randint(0, 8))
@@ -69,35 +129,75 @@ def _add_progress(session: Session, user_id: int, path: tuple[str, ...], share: 
         session.add(ModuleProgress(user_id=user_id, module_id=module_id, started_at=started, completed_at=completed))
 
 
-def _seed_synthetic(session: Session, path: tuple[str, ...], count: int, password: str, rng: random.Random) -> int:
-    # One shared hash: hashing 100,000 passwords one by one would take hours.
-    password_hash = generate_password_hash(password, method="scrypt")
-    now = utcnow()
-    start = (session.scalar(select(User.id).order_by(User.id.desc()).limit(1)) or 0) + 1
-    batch = 2000
-    for offset in range(0, count, batch):
-        ids = range(start + offset, start + min(offset + batch, count))
-        session.execute(insert(User), [
-            {"id": i, "email": f"learner{i}@synthetic.example.com", "display_name": f"Synthetic Learner {i}",
-             "password_hash": password_hash, "active": True, "session_token": new_session_token(),
-             "created_at": now - timedelta(days=rng.randint(1, 120))}
-            for i in ids
-        ])
-        session.execute(insert(UserRole), [{"user_id": i, "role": "learner"} for i in ids])
-        rows = []
-        for i in ids:
-            done = rng.randint(0, len(path))
-            for _j, module_id in enumerate(path[:done]):
-                started = now - timedelta(days=rng.randint(1, 90))
-                rows.append({"user_id": i, "module_id": module_id, "started_at": started,
-                             "completed_at": started + timedelta(minutes=rng.randint(5, 120))})
-        if rows:
-            session.execute(insert(ModuleProgress), rows)
-    _fix_sequence(session)
-    return count
+def _seed_cohorts(session: Session, people: dict[str, User], created: set[str], today: date) -> dict[str, Cohort]:
+    """The three demo cohorts (each created once); new named learners join theirs."""
+    made = {}
+    for name, model, days_ago, members in COHORTS:
+        cohort = cohorts.cohort_by_name(session, name)
+        if cohort is None:
+            cohort = cohorts.create_cohort(session, name=name, start_date=today - timedelta(days=days_ago),
+                                           operating_model=model)
+            made[name] = cohort
+        for email in members:
+            if email in created:
+                cohorts.set_cohort(session, people[email], cohort.id)
+    return made
 
 
-def _fix_sequence(session: Session) -> None:
-    """After inserting explicit ids, move PostgreSQL's id sequence past them."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(func.setval("users_id_seq", select(func.max(User.id)).scalar_subquery())))
+def _seed_mentorships(session: Session, people: dict[str, User], created: set[str]) -> None:
+    for mentor, mentees in MENTEES.items():
+        for mentee in mentees:
+            if mentee in created:
+                cohorts.assign_mentor(session, people[mentor], people[mentee])
+
+
+def _seed_assignments(session: Session, catalog: Catalog, quizzes: QuizBank | None, people: dict[str, User],
+                      created: set[str], new_cohorts: dict[str, Cohort], today: date) -> None:
+    """Some work done, some overdue, some due soon — only for cohorts and people created now."""
+    admin = people["admin@example.com"].id
+
+    def assign(kind: str, item: str, days: int, *, cohort: str | None = None, email: str | None = None) -> None:
+        exists = catalog.get(item) if kind == "module" else (quizzes.get(item) if quizzes else None)
+        if exists is None:
+            return  # another course without this module or quiz
+        assignments.create_assignment(
+            session, kind=kind, item_id=item, due_on=today + timedelta(days=days), catalog=catalog, quizzes=quizzes,
+            cohort_id=new_cohorts[cohort].id if cohort else None, user_id=people[email].id if email else None,
+            created_by_id=admin,
+        )
+
+    if "Autumn 2026 new hires" in new_cohorts:
+        assign("module", "pmp-scope", 5, cohort="Autumn 2026 new hires")
+        assign("quiz", "pmp-scope-quiz", -4, cohort="Autumn 2026 new hires")
+    if "Hybrid AMs — small accounts" in new_cohorts:
+        assign("module", "hybrid-model", -10, cohort="Hybrid AMs — small accounts")
+        assign("quiz", "hybrid-model-quiz", 12, cohort="Hybrid AMs — small accounts")
+    if "Winter 2026 new hires" in new_cohorts:
+        assign("module", "origins-of-confusion", 8, cohort="Winter 2026 new hires")
+    if "learner@example.com" in created:
+        assign("module", "am-defined", -2, email="learner@example.com")
+        assign("quiz", "pmp-time-quiz", 3, email="learner@example.com")
+    if "riley@example.com" in created:
+        assign("module", "origins-of-confusion", -1, email="riley@example.com")
+
+
+def _seed_attempts(session: Session, quizzes: QuizBank, people: dict[str, User], created: set[str], now: datetime,
+                   rng: random.Random) -> None:
+    """Graded attempts through the quiz service itself, then dated in the past."""
+    for email, plan in ATTEMPTS.items():
+        if email not in created:
+            continue
+        user = people[email]
+        model = effective_model(session, user.id)
+        for quiz_id, skill, days_ago in plan:
+            quiz = quizzes.get(quiz_id)
+            if quiz is None:
+                continue
+            attempt = start_attempt(session, quiz, user.id, model, seed=rng.randrange(2**31))
+            submit_attempt(session, quiz, attempt, simulated_answers(quiz, model, skill, rng))
+            submitted = now - timedelta(days=days_ago, hours=rng.randint(1, 9))
+            session.execute(
+                update(Attempt).where(Attempt.id == attempt.id)
+                .values(started_at=submitted - timedelta(minutes=rng.randint(8, 30)), submitted_at=submitted)
+                .execution_options(synchronize_session=False)
+            )

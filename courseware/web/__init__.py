@@ -9,6 +9,7 @@ def init_web(app: Flask) -> None:
     """Bind extensions, the per-request session, error handlers and every blueprint."""
     from . import auth, db, errors, learner, quiz, security
     from .admin import bp as admin_bp
+    from .mentor import bp as mentor_bp
 
     db.init_app(app)
     security.init_app(app)
@@ -16,4 +17,5 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(learner.bp)
     app.register_blueprint(quiz.bp)
+    app.register_blueprint(mentor_bp, url_prefix="/mentor")
     app.register_blueprint(admin_bp, url_prefix="/admin")

@@ -7,17 +7,35 @@ from typing import Any
 
 from flask import Flask
 
+from courseware.persistence.models import User
 from courseware.services import assignments, cohorts
+from courseware.services.attempts import start_attempt
 
 
 def route_ids(app: Flask, people: dict[str, Any]) -> dict[str, int]:
-    """Create what the URLs need and return their ids by name.
+    """Create what the URLs need (cohorts, attempts...) and return their ids by name."""
+    ids: dict[str, int] = {}
+    ids.update(_quiz_ids(app, people))
+    ids.update(_cohort_ids(app, people))
+    ids.update(_dashboard_ids(app))
+    return ids
 
-    A cohort holding the learner, mentor@ mentoring learner@, and an assignment of the first module to that cohort.
-    """
+
+def _quiz_ids(app: Flask, people: dict[str, Any]) -> dict[str, int]:
+    """An open attempt of the learner at the fixture quiz."""
+    quiz = app.extensions["courseware.quizzes"].get("scope-check")
     with app.extensions["courseware.sessions"]() as session:
-        learner = session.get(type(people["learner"]), people["learner"].id)
-        mentor = session.get(type(people["mentor"]), people["mentor"].id)
+        attempt = start_attempt(session, quiz, people["learner"].id, "separate")
+        session.commit()
+        return {"learner_attempt": attempt.id}
+
+
+def _cohort_ids(app: Flask, people: dict[str, Any]) -> dict[str, int]:
+    """A cohort holding the learner, mentor@ mentoring learner@, and the first module assigned to the cohort."""
+    with app.extensions["courseware.sessions"]() as session:
+        learner = session.get(User, people["learner"].id)
+        mentor = session.get(User, people["mentor"].id)
+        assert learner is not None and mentor is not None
         cohort = cohorts.create_cohort(session, name="Route-table cohort", start_date=date(2026, 9, 1))
         cohorts.set_cohort(session, learner, cohort.id)
         cohorts.assign_mentor(session, mentor, learner)
@@ -28,3 +46,19 @@ def route_ids(app: Flask, people: dict[str, Any]) -> dict[str, int]:
         )
         session.commit()
         return {"cohort": cohort.id, "assignment": assignment.id}
+
+
+def _dashboard_ids(app: Flask) -> dict[str, int]:
+    """Another mentor's mentee in a cohort of their own: mentor@ must get 404 for both."""
+    from courseware.services.accounts import create_user
+
+    with app.extensions["courseware.sessions"]() as session:
+        other = create_user(session, email="other-mentor@example.com", display_name="Other Mentor", password="x" * 12,
+                            roles=["mentor"])
+        stranger = create_user(session, email="stranger@example.com", display_name="Stranger", password="x" * 12,
+                               roles=["learner"])
+        cohort = cohorts.create_cohort(session, name="Stranger cohort", start_date=date(2026, 10, 1))
+        cohorts.set_cohort(session, stranger, cohort.id)
+        cohorts.assign_mentor(session, other, stranger)
+        session.commit()
+        return {"stranger": stranger.id, "stranger_cohort": cohort.id}

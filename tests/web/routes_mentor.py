@@ -1,11 +1,37 @@
 """Route table rows for the mentor dashboards: (method, url, endpoint, {role: status}).
 
 URLs may use {learner}, {mentor}, {admin} (the people fixture ids) and any key that
-`tests/web/route_fixtures.py:route_ids` returns.
+`tests/web/route_fixtures.py:route_ids` returns.  mentor@ mentors learner@ (in {cohort});
+{stranger} is another mentor's mentee in {stranger_cohort}: a 404 for mentor@, like a missing id.
 """
 
 from __future__ import annotations
 
-from tests.web.routes_foundation import LOGIN  # noqa: F401
+from tests.web.routes_foundation import LOGIN
 
-ROUTES: list[tuple[str, str, str, dict[str, int]]] = []
+
+def _dashboard(mentor: int, admin: int | None = None) -> dict[str, int]:
+    """Mentors get ``mentor``, admins ``admin`` (default the same); learners 403; anonymous users sign in."""
+    return {"anonymous": LOGIN, "learner": 403, "mentor": mentor, "admin": mentor if admin is None else admin}
+
+
+ROUTES: list[tuple[str, str, str, dict[str, int]]] = [
+    ("GET", "/mentor/", "mentor.home", _dashboard(200)),
+    ("GET", "/mentor/?sort=score&dir=desc&cohort={cohort}&page=3", "mentor.home", _dashboard(200)),
+    ("GET", "/mentor/?sort=bogus&dir=sideways&cohort=abc&page=-1", "mentor.home", _dashboard(200)),
+    ("GET", "/mentor/?cohort={stranger_cohort}", "mentor.home", _dashboard(200)),
+    ("GET", "/mentor/export.csv", "mentor.export", _dashboard(200)),
+    ("GET", "/mentor/export.csv?cohort=none&sort=overdue&dir=desc", "mentor.export", _dashboard(200)),
+    ("GET", "/mentor/mentees/{learner}", "mentor.mentee", _dashboard(200)),
+    ("GET", "/mentor/mentees/{learner}?page=9", "mentor.mentee", _dashboard(200)),
+    ("GET", "/mentor/mentees/{stranger}", "mentor.mentee", _dashboard(404, 200)),
+    ("GET", "/mentor/mentees/{mentor}", "mentor.mentee", _dashboard(404, 200)),  # not their mentee; admins see anyone
+    ("GET", "/mentor/mentees/999999", "mentor.mentee", _dashboard(404)),
+    ("POST", "/mentor/mentees/{learner}/notes", "mentor.add_note", _dashboard(200)),  # empty: the form again
+    ("POST", "/mentor/mentees/{stranger}/notes", "mentor.add_note", _dashboard(404, 200)),
+    ("POST", "/mentor/mentees/999999/notes", "mentor.add_note", _dashboard(404)),
+    ("GET", "/mentor/cohorts/{cohort}", "mentor.cohort", _dashboard(200)),
+    ("GET", "/mentor/cohorts/{cohort}?page=4", "mentor.cohort", _dashboard(200)),
+    ("GET", "/mentor/cohorts/{stranger_cohort}", "mentor.cohort", _dashboard(404, 200)),
+    ("GET", "/mentor/cohorts/999999", "mentor.cohort", _dashboard(404)),
+]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from html import unescape
 
@@ -64,7 +65,7 @@ def test_attempt_page_holds_no_key_feedback_or_explanation(client: FlaskClient, 
 def test_reload_shows_the_same_order(client: FlaskClient, learner, db: Session) -> None:  # type: ignore[no-untyped-def]
     url = start(client)
     first, second = client.get(url).data.decode(), client.get(url).data.decode()
-    assert first == second
+    assert first == second, "\n".join(difflib.unified_diff(first.splitlines(), second.splitlines(), lineterm=""))
     attempt = db.scalar(select(Attempt))
     assert attempt is not None
     shown = re.findall(r'name="q__(q\d)', first)
@@ -87,7 +88,8 @@ def test_submit_grades_and_explains(client: FlaskClient, learner, db: Session) -
     for area, value in (("Budget", "66.7 %"), ("Communication", "33.3 %"), ("Risk", "66.7 %"), ("Scope", "0.0 %")):
         assert re.search(rf"<span>{area}</span><strong>{re.escape(value)}</strong>", page), area
     attempt = db.scalar(select(Attempt))
-    assert attempt is not None and (attempt.state, attempt.points, attempt.score, attempt.passed) == ("submitted", 5.0, 45.5, False)
+    assert attempt is not None
+    assert (attempt.state, attempt.points, attempt.score, attempt.passed) == ("submitted", 5.0, 45.5, False)
     db.rollback()
     misrouted = db.execute(
         select(AttemptItem.question_id, AttemptItem.item_id, AttemptItem.expected, AttemptItem.given)
@@ -146,7 +148,8 @@ def test_expired_csrf_token_keeps_the_answers(database_url: str, people) -> None
     def token(html: str) -> str:
         return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
 
-    client.post("/login", data={"email": "learner@example.com", "password": PASSWORD, "csrf_token": token(client.get("/login").data.decode())})
+    login_token = token(client.get("/login").data.decode())
+    client.post("/login", data={"email": "learner@example.com", "password": PASSWORD, "csrf_token": login_token})
     intro = client.get("/quizzes/scope-check").data.decode()
     url = client.post("/quizzes/scope-check/start", data={"csrf_token": token(intro)}).location
     response = client.post(url, data={**PARTIAL, "csrf_token": "expired-or-forged"})

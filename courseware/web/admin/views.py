@@ -14,6 +14,7 @@ from ..forms_common import ButtonForm
 from ..pagination import Page, page_arg
 from ..security import role_required
 from . import bp
+from .cohort_views import placement_context, placement_form_for
 from .forms import RolesForm, UserCreateForm
 
 
@@ -76,7 +77,8 @@ def user(user_id: int) -> str | Response:
             db.commit()
             flash("Roles saved.", "success")
             return redirect(url_for("admin.user", user_id=found.id))
-    return render_template("admin/user.html", user=found, form=form, button=ButtonForm())
+    return render_template("admin/user.html", user=found, form=form, button=ButtonForm(),
+                           placement=placement_form_for(found), **placement_context(found))
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])

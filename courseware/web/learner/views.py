@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from datetime import date
+from urllib.parse import quote
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -10,9 +13,22 @@ from ...core.catalog import Module
 from ...core.progress import Status, learner_path, module_state
 from ...persistence import queries
 from ...services import progress
+from ...services.assignments import learner_assignments
 from ..db import catalog, get_db, side_write
 from . import bp
 from .forms import CompleteForm
+
+
+@bp.app_template_global()
+def module_url(module_id: str) -> str:
+    """The URL of a module page; My path lists every module, and url_for is 15 µs a call."""
+    return f"{request.script_root}/modules/{quote(module_id)}"
+
+
+@bp.app_template_global()
+def track_url(track_id: str) -> str:
+    """The URL of a track page (see module_url)."""
+    return f"{request.script_root}/tracks/{quote(track_id)}"
 
 
 def _load_module(module_id: str) -> Module:
@@ -25,10 +41,13 @@ def _load_module(module_id: str) -> Module:
 @bp.route("/")
 @login_required
 def home() -> str:
-    """My path: every track with its progress, and the next module to read."""
-    completed, started = queries.progress_sets(get_db(), current_user.id)
+    """My path: what is assigned, every track with its progress, and the next module to read."""
+    db = get_db()
+    completed, started = queries.progress_sets(db, current_user.id)
     path = learner_path(catalog(), completed, started)
-    return render_template("learner/home.html", path=path)
+    assigned = learner_assignments(db, current_user.id, catalog(), date.today(),
+                                   quizzes=current_app.extensions.get("courseware.quizzes"))
+    return render_template("learner/home.html", path=path, assignments=assigned, today=date.today())
 
 
 @bp.route("/tracks/<track_id>")

@@ -1,0 +1,374 @@
+"""Dashboard pages at scale: mentor home, mentee, cohort and manager overview with 1,000 to 100,000 learners.
+
+For each backend (SQLite; PostgreSQL too when COURSEWARE_TEST_POSTGRES_URL is set) and each size, a fresh
+database is migrated and filled by ``seed_demo`` (cohorts of 1,000, a mentor per ~50 learners — mentor@ and
+mentor2@ included —, progress and graded attempts) over a 30-module course: the 19 modules of ``content/`` plus
+11 generated ones.  Each page is then timed through the Flask test client, signed in as mentor@example.com or
+admin@example.com, and its SQL statements are counted on the engine.  Optionally (``--wrk``), the mentor home is
+also loaded with wrk under gunicorn (2 sync workers, 127.0.0.1) against the bare hello app of ``bench/hello.py``.
+
+    .venv/bin/python bench/dashboards.py [--sizes 1000,10000,100000] [--backends sqlite,postgresql]
+                                         [--repeat 15] [--wrk] [--no-write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, event, select, text
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from pages import PASSWORD, free_port, gunicorn, sign_in, wait_for, wrk  # noqa: E402
+from report import write_section  # noqa: E402
+
+from courseware.app import create_app  # noqa: E402
+from courseware.persistence.db import make_session_factory, upgrade  # noqa: E402
+from courseware.persistence.models import Cohort, Mentorship, User  # noqa: E402
+from courseware.services.seed import seed_demo  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+MODULES = 30
+TIME_BUDGET = 12.0  # seconds of timed requests per page, at least MIN_SAMPLES requests
+MIN_SAMPLES = 5
+
+
+@dataclass
+class Result:
+    """One page at one size on one backend."""
+
+    page: str
+    statements: int
+    samples: list[float] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples)
+
+    @property
+    def p95(self) -> float:
+        ordered = sorted(self.samples)
+        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+@dataclass
+class Run:
+    """Everything measured for one backend and size."""
+
+    backend: str
+    size: int
+    seed_seconds: float
+    counts: dict[str, int]
+    results: list[Result]
+    wrk: dict[str, float] = field(default_factory=dict)
+
+
+def course_dir(workdir: Path) -> Path:
+    """content/ plus generated modules up to MODULES in all (the quizzes still load against it)."""
+    target = workdir / "content"
+    shutil.copytree(REPO / "content", target)
+    existing = len(list(target.rglob("*.md")))
+    extra = target / "mentoring"
+    body = "\n\n".join(
+        f"## Part {i}\n\nA generated section that gives the benchmark a longer path; it reads like any module."
+        for i in range(1, 4)
+    )
+    for n in range(1, MODULES - existing + 1):
+        (extra / f"{10 + n:02d}-bench-extra-{n:02d}.md").write_text(
+            f"---\nid: bench-extra-{n:02d}\ntitle: \"Benchmark module {n}\"\ntrack: mentoring\norder: {10 + n}\n"
+            f"summary: \"Generated for the dashboard benchmark.\"\nminutes: 1\nareas: [scope]\nprerequisites: []\n---\n\n"
+            f"{body}\n"
+        )
+    return target
+
+
+@contextmanager
+def database(backend: str, workdir: Path, size: int) -> Iterator[str]:
+    """A fresh, migrated database; a PostgreSQL scratch database is dropped afterwards."""
+    if backend == "sqlite":
+        path = workdir / f"dash-{size}.db"
+        url = f"sqlite:///{path}"
+        upgrade(url)
+        try:
+            yield url
+        finally:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return
+    base = os.environ["COURSEWARE_TEST_POSTGRES_URL"]
+    name = f"cw_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = base.rsplit("/", 1)[0] + "/" + name
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def app_config(url: str, content: Path) -> dict[str, Any]:
+    """The app's configuration for the benchmark (the test client speaks plain HTTP, so cookies are not Secure)."""
+    return {"DATABASE_URL": url, "CONTENT_DIR": str(content), "SECRET_KEY": "bench-" + "x" * 32,
+            "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False}
+
+
+def seed(app: Flask, size: int) -> float:
+    """Seed the demo organisation with ``size`` synthetic learners; refresh planner statistics; return seconds."""
+    started = time.perf_counter()
+    factory = make_session_factory(app.extensions["courseware.engine"])
+    with factory() as session:
+        seed_demo(session, app.extensions["courseware.catalog"], password=PASSWORD, learners=size,
+                  quizzes=app.extensions["courseware.quizzes"])
+        session.commit()
+    engine = app.extensions["courseware.engine"]
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("ANALYZE")  # PostgreSQL's autovacuum would; SQLite needs asking
+    return time.perf_counter() - started
+
+
+def counts(app: Flask) -> dict[str, int]:
+    """Rows per table, to show what the pages ran over."""
+    engine = app.extensions["courseware.engine"]
+    with engine.connect() as conn:
+        return {table: int(conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar() or 0)
+                for table in ("users", "cohorts", "mentorships", "module_progress", "attempts", "attempt_items")}
+
+
+def signed_in(app: Flask, email: str) -> FlaskClient:
+    client = app.test_client()
+    response = client.post("/login", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 302, f"cannot sign in as {email}"
+    return client
+
+
+def measure(app: Flask, client: FlaskClient, name: str, url: str, repeat: int) -> Result:
+    """Warm up, count the statements of one request, then time up to ``repeat`` requests."""
+    engine = app.extensions["courseware.engine"]
+    for _ in range(2):
+        response = client.get(url)
+        assert response.status_code == 200, f"{url}: {response.status_code}"
+    seen: list[str] = []
+
+    def record(*_args: Any) -> None:
+        seen.append(_args[2])
+
+    event.listen(engine, "before_cursor_execute", record)
+    client.get(url)
+    event.remove(engine, "before_cursor_execute", record)
+    result = Result(name, len(seen))
+    budget_end = time.perf_counter() + TIME_BUDGET
+    while len(result.samples) < repeat and (len(result.samples) < MIN_SAMPLES or time.perf_counter() < budget_end):
+        started = time.perf_counter()
+        response = client.get(url)
+        result.samples.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+    return result
+
+
+def pages(app: Flask) -> list[tuple[str, str, str]]:
+    """(name, signed-in email, url) of every page measured."""
+    factory = make_session_factory(app.extensions["courseware.engine"])
+    with factory() as session:
+        mentor = session.scalar(select(User.id).where(User.email == "mentor@example.com"))
+        big = session.scalar(select(Cohort.id).where(Cohort.name.like("Synthetic intake %")).order_by(Cohort.id))
+        mentee = session.scalar(
+            select(Mentorship.mentee_id).join(User, User.id == Mentorship.mentee_id)
+            .where(Mentorship.mentor_id == mentor, User.cohort_id == big).order_by(Mentorship.mentee_id)
+        )
+    mentor_email, admin_email = "mentor@example.com", "admin@example.com"
+    return [
+        ("mentor home", mentor_email, "/mentor/"),
+        ("mentor home, sorted by score", mentor_email, "/mentor/?sort=score&dir=desc"),
+        ("mentor CSV export", mentor_email, "/mentor/export.csv"),
+        ("mentee page", mentor_email, f"/mentor/mentees/{mentee}"),
+        ("cohort page (mentor's mentees)", mentor_email, f"/mentor/cohorts/{big}"),
+        ("cohort page (admin, whole cohort)", admin_email, f"/mentor/cohorts/{big}"),
+        ("manager overview", admin_email, "/admin/overview"),
+        ("manager overview CSV", admin_email, "/admin/overview.csv"),
+        ("learner table (admin: everyone)", admin_email, "/mentor/"),
+    ]
+
+
+def wrk_round(url: str, content: Path, duration: int, connections: int, rounds: int) -> dict[str, float]:
+    """Mentor home and the bare hello app under gunicorn (2 sync workers), alternating; medians of requests/s."""
+    env = {**os.environ, "COURSEWARE_DATABASE_URL": url, "COURSEWARE_CONTENT_DIR": str(content),
+           "COURSEWARE_SECRET_KEY": "bench-" + "x" * 32, "COURSEWARE_DEVELOPMENT": "1"}
+    app_port, hello_port = free_port(), free_port()
+    servers = [gunicorn("wsgi:app", app_port, env, REPO), gunicorn("hello:app", hello_port, env, REPO / "bench")]
+    try:
+        base = f"http://127.0.0.1:{app_port}"
+        wait_for(f"{base}/login")
+        wait_for(f"http://127.0.0.1:{hello_port}/")
+        cookie = sign_in(base, "mentor@example.com")
+        home, hello = [], []
+        for _ in range(rounds):
+            hello.append(wrk(f"http://127.0.0.1:{hello_port}/", duration, connections))
+            home.append(wrk(f"{base}/mentor/", duration, connections, cookie))
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(10)
+    return {"hello": statistics.median(hello), "mentor home": statistics.median(home)}
+
+
+def run(backend: str, size: int, workdir: Path, content: Path, args: argparse.Namespace,
+        log: Callable[[str], None]) -> Run:
+    with database(backend, workdir, size) as url:
+        app = create_app(app_config(url, content))
+        try:
+            assert len(app.extensions["courseware.catalog"].modules) == MODULES
+            seconds = seed(app, size)
+            log(f"  seeded {size:,} learners in {seconds:.0f} s: {counts(app)}")
+            results = []
+            clients: dict[str, FlaskClient] = {}
+            for name, email, url_path in pages(app):
+                client = clients.setdefault(email, signed_in(app, email))
+                results.append(measure(app, client, name, url_path, args.repeat))
+                log(f"  {name:<34} {results[-1].statements:>2} statements  median {results[-1].median:8.1f} ms")
+            found = Run(backend, size, seconds, counts(app), results)
+            if args.wrk:
+                found.wrk = wrk_round(url, content, args.wrk_duration, args.connections, args.wrk_rounds)
+                log(f"  wrk: {found.wrk}")
+            return found
+        finally:
+            app.extensions["courseware.engine"].dispose()
+
+
+def table(runs: list[Run]) -> str:
+    """One Markdown table per backend: pages down, sizes across (median ms, p95, statements)."""
+    out = []
+    for backend in dict.fromkeys(r.backend for r in runs):
+        mine = [r for r in runs if r.backend == backend]
+        header = "| page | statements | " + " | ".join(f"{r.size:,} learners: median (p95) ms" for r in mine) + " |"
+        out += [f"**{'SQLite' if backend == 'sqlite' else 'PostgreSQL'}**", "", header,
+                "|---|---:|" + "---:|" * len(mine)]
+        for i, first in enumerate(mine[0].results):
+            statements = sorted({r.results[i].statements for r in mine})
+            cells = " | ".join(f"{r.results[i].median:,.1f} ({r.results[i].p95:,.1f})" for r in mine)
+            out.append(f"| {first.page} | {'/'.join(map(str, statements))} | {cells} |")
+        out.append("")
+        out.append("| data | " + " | ".join(f"{r.size:,}" for r in mine) + " |")
+        out.append("|---|" + "---:|" * len(mine))
+        for key in ("users", "cohorts", "mentorships", "module_progress", "attempts", "attempt_items"):
+            out.append(f"| {key} rows | " + " | ".join(f"{r.counts[key]:,}" for r in mine) + " |")
+        out.append("| seeding time (s) | " + " | ".join(f"{r.seed_seconds:,.0f}" for r in mine) + " |")
+        if any(r.wrk for r in mine):
+            out.append("| gunicorn: hello requests/s | " + " | ".join(f"{r.wrk.get('hello', 0):,.0f}" for r in mine) + " |")
+            out.append("| gunicorn: mentor home requests/s | "
+                       + " | ".join(f"{r.wrk.get('mentor home', 0):,.0f}" for r in mine) + " |")
+            out.append("| mentor home as a share of hello | "
+                       + " | ".join(f"{r.wrk['mentor home'] / r.wrk['hello']:.0%}" if r.wrk else "" for r in mine) + " |")
+        out.append("")
+    return "\n".join(out)
+
+
+def targets(runs: list[Run]) -> str:
+    """The issue's targets, checked against these runs."""
+    lines = ["| target | backend | measured | met |", "|---|---|---|---|"]
+    for backend in dict.fromkeys(r.backend for r in runs):
+        by_size = {r.size: r for r in runs if r.backend == backend}
+        name = "SQLite" if backend == "sqlite" else "PostgreSQL"
+
+        def page(run: Run, title: str) -> Result:
+            return next(r for r in run.results if r.page == title)
+
+        for title, limit in (("mentor home", 5), ("mentee page", 10)):
+            worst = max(page(r, title).statements for r in by_size.values())
+            lines.append(f"| {title}: ≤ {limit} statements | {name} | {worst} | {'yes' if worst <= limit else 'NO'} |")
+            if 10_000 in by_size and 100_000 in by_size:
+                ratio = page(by_size[100_000], title).median / page(by_size[10_000], title).median
+                lines.append(f"| {title}: median at 100k ≤ 1.5 × at 10k | {name} | {ratio:.2f} × | "
+                             f"{'yes' if ratio <= 1.5 else 'NO'} |")
+        for size, r in sorted(by_size.items()):
+            cohort = page(r, "cohort page (admin, whole cohort)").median
+            members = min(size, 1000)
+            if members == 1000:
+                lines.append(f"| cohort page of a 1,000-learner cohort ≤ 100 ms ({size:,} learners) | {name} | "
+                             f"{cohort:,.1f} ms | {'yes' if cohort <= 100 else 'NO'} |")
+        if 100_000 in by_size:
+            overview = page(by_size[100_000], "manager overview").median
+            met = "yes" if overview <= 1000 else "NO"
+            lines.append(f"| manager overview at 100k ≤ 1 s | {name} | {overview:,.0f} ms | {met} |")
+        for size, r in sorted(by_size.items()):
+            if r.wrk:
+                share = r.wrk["mentor home"] / r.wrk["hello"]
+                lines.append(f"| gunicorn mentor home ≥ 15 % of hello ({size:,} learners) | {name} | {share:.0%} | "
+                             f"{'yes' if share >= 0.15 else 'NO'} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000", help="comma-separated learner counts")
+    parser.add_argument("--backends", default="sqlite,postgresql" if os.environ.get("COURSEWARE_TEST_POSTGRES_URL")
+                        else "sqlite", help="sqlite and/or postgresql (needs COURSEWARE_TEST_POSTGRES_URL)")
+    parser.add_argument("--repeat", type=int, default=15, help="timed requests per page (fewer if one takes long)")
+    parser.add_argument("--wrk", action="store_true", help="also load the mentor home with wrk under gunicorn")
+    parser.add_argument("--wrk-duration", type=int, default=5)
+    parser.add_argument("--wrk-rounds", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    backends = [b for b in args.backends.split(",") if b]
+    if "postgresql" in backends and not os.environ.get("COURSEWARE_TEST_POSTGRES_URL"):
+        raise SystemExit("--backends postgresql needs COURSEWARE_TEST_POSTGRES_URL")
+    if args.wrk and shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (apt-get install wrk)")
+
+    workdir = Path(tempfile.mkdtemp(prefix="cw-dash-bench-"))
+    runs: list[Run] = []
+    started = time.time()
+    try:
+        content = course_dir(workdir)
+        for backend in backends:
+            for size in sizes:
+                print(f"{backend}, {size:,} learners", flush=True)
+                runs.append(run(backend, size, workdir, content, args, lambda line: print(line, flush=True)))
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    report = table(runs) + "\n" + targets(runs)
+    print()
+    print(report)
+    if args.no_write:
+        return
+    command = " ".join(["COURSEWARE_TEST_POSTGRES_URL=…"] if "postgresql" in backends else [])
+    command += (" " if command else "") + ".venv/bin/python bench/dashboards.py " + " ".join(sys.argv[1:])
+    took = time.time() - started
+    write_section("Dashboards", f"""Command: `{command.strip()}` — measured {time.strftime('%Y-%m-%d')}, {took:,.0f} s in all.
+
+Each size is a fresh database filled by `seed_demo` over a {MODULES}-module course (the 19 modules of `content/` plus
+{MODULES - 19} generated ones): cohorts of at most 1,000 learners, one mentor per ~50 learners (mentor@example.com
+included), progress, and graded attempts copied from a pool graded by the real grading code; then `ANALYZE`. Every page
+is requested through the Flask test client, signed in (mentor@example.com, or admin@example.com for the admin pages),
+after two warm-up requests; times are wall-clock per request in the same process (so they include rendering), up to
+{args.repeat} requests or {TIME_BUDGET:.0f} s per page. "statements" counts every SQL statement the engine sends for one
+warm request, the sign-in lookup included (on SQLite the transaction's `BEGIN` is one of them; the first request of a
+session also records last-seen: two more, at most once every five minutes). The mentee is a synthetic mentee of
+mentor@ in a 1,000-learner cohort; the cohort pages show that cohort.
+
+{report}
+""")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""Read-only queries behind the mentor dashboards and the manager overview.
+
+Every number is an SQL aggregate computed in the database (GROUP BY, CTEs, conditional sums)
+over indexed columns; nothing here loops over learners issuing queries.  Each function takes the
+session first and returns plain dataclasses.  Who may see whom is decided in ``sql.py``
+(``scoped_learners`` and ``visible``): ``mentor_id`` is the viewing mentor, or None for an admin.
+"""
+
+from .cohort import (
+    CohortHeader,
+    CohortPage,
+    ConfusionCell,
+    HeatmapRow,
+    ModuleStat,
+    QuestionStat,
+    QuizStat,
+    cohort_header,
+    cohort_page,
+    confusion,
+    hardest_questions,
+    heatmap,
+    module_stats,
+    quiz_stats,
+)
+from .mentee import (
+    AreaScore,
+    AssignmentStatus,
+    AttemptSummary,
+    MenteeDetail,
+    MenteeHeader,
+    Misroute,
+    ModuleEvent,
+    Note,
+    area_profile,
+    mentee_activity,
+    mentee_assignments,
+    mentee_detail,
+    mentee_header,
+    mentee_notes,
+    top_misroutes,
+)
+from .mentees import SORT_KEYS, CohortFacet, MenteeRow, MenteeTable, mentee_cohorts, mentor_mentees
+from .overview import GroupSummary, Headline, cohort_summaries, headline, mentor_summaries
+
+__all__ = [
+    "SORT_KEYS", "AreaScore", "AssignmentStatus", "AttemptSummary", "CohortFacet", "CohortHeader", "CohortPage",
+    "ConfusionCell", "GroupSummary", "Headline", "HeatmapRow", "MenteeDetail", "MenteeHeader", "MenteeRow",
+    "MenteeTable", "Misroute", "ModuleEvent", "ModuleStat", "Note", "QuestionStat", "QuizStat", "area_profile",
+    "cohort_header", "cohort_page", "cohort_summaries", "confusion", "hardest_questions", "headline", "heatmap",
+    "mentee_activity", "mentee_assignments", "mentee_cohorts", "mentee_detail", "mentee_header", "mentee_notes",
+    "mentor_mentees", "mentor_summaries", "module_stats", "quiz_stats", "top_misroutes",
+]

@@ -1,0 +1,222 @@
+"""The cohort page: a learners × modules heatmap, per-module and per-quiz numbers, confusion matrix, hardest questions.
+
+A mentor sees a cohort only when they mentor someone in it, and every number is computed over
+those mentees only; an admin sees every member.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import CTE, Select, and_, case, func, select
+from sqlalchemy.orm import Session
+
+from ..models import AttemptItem, Cohort, Mentorship, ModuleProgress, User
+from .sql import ROUTED_KINDS, as_float, best_scores, completed_in, count_if, in_ids
+
+
+@dataclass(frozen=True)
+class CohortHeader:
+    """The cohort, its size, and how many of its members the viewer sees."""
+
+    id: int
+    name: str
+    start_date: date
+    operating_model: str | None
+    members: int
+    learners: int
+
+
+@dataclass(frozen=True)
+class HeatmapRow:
+    """One learner's row of the heatmap: module id → 'complete' or 'in_progress' (absent: not started)."""
+
+    user_id: int
+    name: str
+    done: int  # modules of the course completed
+    cells: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ModuleStat:
+    """How many of the cohort's learners started and completed one module."""
+
+    module_id: str
+    started: int
+    completed: int
+
+
+@dataclass(frozen=True)
+class QuizStat:
+    """One quiz over the cohort: learners who submitted it, passed it, and the mean of their best scores."""
+
+    quiz_id: str
+    learners: int
+    passed: int
+    average_best: float | None
+
+
+@dataclass(frozen=True)
+class ConfusionCell:
+    """How often an item whose key is ``expected`` was answered ``given`` (None: left unanswered), per area."""
+
+    area: str
+    expected: str
+    given: str | None
+    count: int
+    area_total: int  # answers in this area
+    area_correct: int  # ...given the expected role
+
+
+@dataclass(frozen=True)
+class QuestionStat:
+    """A question's share of items answered correctly over every submitted attempt."""
+
+    quiz_id: str
+    question_id: str
+    answers: int
+    share_correct: float
+
+
+def _members(cohort_id: int, mentor_id: int | None) -> Select[Any]:
+    """The cohort's learners this viewer sees."""
+    query = select(User.id.label("user_id"), User.display_name.label("name")).where(User.cohort_id == cohort_id)
+    if mentor_id is not None:
+        query = query.join(Mentorship, and_(Mentorship.mentee_id == User.id, Mentorship.mentor_id == mentor_id))
+    return query
+
+
+def cohort_header(session: Session, cohort_id: int, mentor_id: int | None) -> CohortHeader | None:
+    """The cohort if the viewer may see it (a mentor: only with a mentee in it), else None — one query."""
+    members = select(func.count()).where(User.cohort_id == Cohort.id).correlate(Cohort).scalar_subquery()
+    seen = select(func.count()).select_from(_members(cohort_id, mentor_id).subquery()).scalar_subquery()
+    row = session.execute(
+        select(Cohort.id, Cohort.name, Cohort.start_date, Cohort.operating_model, members, seen).where(Cohort.id == cohort_id)
+    ).first()
+    if row is None or (mentor_id is not None and not row[5]):
+        return None
+    return CohortHeader(row[0], row[1], row[2], row[3], int(row[4] or 0), int(row[5] or 0))
+
+
+def heatmap(
+    session: Session, cohort_id: int, mentor_id: int | None, *, module_ids: Sequence[str], page: int = 1,
+    per_page: int = 50,
+) -> list[HeatmapRow]:
+    """One page of learners (by name) with the status of every module they touched and their total — one query."""
+    learners = (
+        _members(cohort_id, mentor_id)
+        .add_columns(func.lower(User.display_name).label("sort_name"))
+        .order_by(func.lower(User.display_name), User.id)
+        .limit(per_page)
+        .offset((max(page, 1) - 1) * per_page)
+        .cte("page")
+    )
+    done = func.sum(case((completed_in(module_ids), 1), else_=0)).over(partition_by=learners.c.user_id)
+    rows = session.execute(
+        select(learners.c.user_id, learners.c.name, ModuleProgress.module_id, ModuleProgress.completed_at, done)
+        .select_from(learners)
+        .outerjoin(ModuleProgress, ModuleProgress.user_id == learners.c.user_id)
+        .order_by(learners.c.sort_name, learners.c.user_id)
+    ).all()
+    result: list[HeatmapRow] = []
+    for user_id, name, module_id, completed_at, total in rows:
+        if not result or result[-1].user_id != user_id:
+            result.append(HeatmapRow(user_id, name, int(total or 0)))
+        if module_id is not None:
+            result[-1].cells[module_id] = "complete" if completed_at is not None else "in_progress"
+    return result
+
+
+def _scope(cohort_id: int, mentor_id: int | None) -> CTE:
+    return _members(cohort_id, mentor_id).cte("members")
+
+
+def module_stats(session: Session, cohort_id: int, mentor_id: int | None, module_ids: Sequence[str]) -> list[ModuleStat]:
+    """Started and completed counts per module of the course — one query.
+
+    The query groups every module the learners touched (a handful) and the course's are kept
+    afterwards: filtering by module in SQL would tempt SQLite into scanning the module index.
+    """
+    scope = _scope(cohort_id, mentor_id)
+    rows = session.execute(
+        select(ModuleProgress.module_id, func.count(), func.count(ModuleProgress.completed_at))
+        .where(in_ids(ModuleProgress.user_id, select(scope.c.user_id)))
+        .group_by(ModuleProgress.module_id)
+    ).all()
+    wanted = set(module_ids)
+    return [ModuleStat(m, int(started), int(completed)) for m, started, completed in rows if m in wanted]
+
+
+def quiz_stats(session: Session, cohort_id: int, mentor_id: int | None) -> list[QuizStat]:
+    """Per quiz: learners who submitted it, learners who passed, mean best score — one query."""
+    best = best_scores(_scope(cohort_id, mentor_id))
+    rows = session.execute(
+        select(best.c.quiz_id, func.count(), func.sum(best.c.passed), as_float(func.avg(best.c.best)))
+        .group_by(best.c.quiz_id)
+        .order_by(best.c.quiz_id)
+    ).all()
+    return [QuizStat(q, int(n), int(passed or 0), avg) for q, n, passed, avg in rows]
+
+
+def confusion(session: Session, cohort_id: int, mentor_id: int | None) -> list[ConfusionCell]:
+    """Expected role × given role counts per knowledge area, over route questions and split tasks — one query."""
+    scope = _scope(cohort_id, mentor_id)
+    rows = session.execute(
+        select(
+            AttemptItem.area, AttemptItem.expected, AttemptItem.given, func.count(),
+            func.sum(func.count()).over(partition_by=AttemptItem.area),
+            func.sum(func.sum(case((AttemptItem.given == AttemptItem.expected, 1), else_=0))).over(
+                partition_by=AttemptItem.area),
+        )
+        .where(in_ids(AttemptItem.user_id, select(scope.c.user_id)), AttemptItem.kind.in_(ROUTED_KINDS))
+        .group_by(AttemptItem.area, AttemptItem.expected, AttemptItem.given)
+    ).all()
+    return [ConfusionCell(area, expected, given, int(n), int(total), int(correct or 0))
+            for area, expected, given, n, total, correct in rows]
+
+
+def hardest_questions(session: Session, cohort_id: int, mentor_id: int | None, limit: int = 10) -> list[QuestionStat]:
+    """The questions with the lowest share of items answered correctly (ties: most answered first) — one query."""
+    scope = _scope(cohort_id, mentor_id)
+    share = as_float(count_if(AttemptItem.correct.is_(True)) * 1.0 / func.count())
+    rows = session.execute(
+        select(AttemptItem.quiz_id, AttemptItem.question_id, func.count(), share.label("share"))
+        .where(in_ids(AttemptItem.user_id, select(scope.c.user_id)))
+        .group_by(AttemptItem.quiz_id, AttemptItem.question_id)
+        .order_by(share, func.count().desc(), AttemptItem.quiz_id, AttemptItem.question_id)
+        .limit(limit)
+    ).all()
+    return [QuestionStat(q, question, int(n), float(s)) for q, question, n, s in rows]
+
+
+@dataclass(frozen=True)
+class CohortPage:
+    """Everything the cohort page shows."""
+
+    header: CohortHeader
+    heatmap: list[HeatmapRow]
+    modules: list[ModuleStat]
+    quizzes: list[QuizStat]
+    confusion: list[ConfusionCell]
+    hardest: list[QuestionStat]
+
+
+def cohort_page(
+    session: Session, cohort_id: int, mentor_id: int | None, *, module_ids: Sequence[str], page: int = 1,
+    per_page: int = 50, hardest: int = 10,
+) -> CohortPage | None:
+    """The whole cohort page in six queries, or None when the viewer may not see this cohort."""
+    header = cohort_header(session, cohort_id, mentor_id)
+    if header is None:
+        return None
+    return CohortPage(
+        header=header,
+        heatmap=heatmap(session, cohort_id, mentor_id, module_ids=module_ids, page=page, per_page=per_page),
+        modules=module_stats(session, cohort_id, mentor_id, module_ids),
+        quizzes=quiz_stats(session, cohort_id, mentor_id),
+        confusion=confusion(session, cohort_id, mentor_id),
+        hardest=hardest_questions(session, cohort_id, mentor_id, hardest),
+    )

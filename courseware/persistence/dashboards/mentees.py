@@ -1,0 +1,186 @@
+"""The mentor home: the viewer's learners with their progress numbers, sortable, filterable, paginated."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Float, Integer, Select, String, cast, func, literal, null, select, union_all
+from sqlalchemy.orm import Session
+
+from ..base import UTCDateTime
+from ..models import Cohort, User
+from .sql import greatest, overdue_by_user, progress_totals, quiz_totals, scoped_learners
+
+SORT_KEYS = ("name", "email", "cohort", "completed", "passed", "score", "activity", "overdue")
+# Sorting by a column of the learner alone lets the query cut the page before aggregating.
+_USER_SORTS = frozenset({"name", "email", "cohort"})
+
+
+@dataclass(frozen=True)
+class MenteeRow:
+    """One line of the mentee table."""
+
+    id: int
+    name: str
+    email: str
+    cohort_id: int | None
+    cohort: str | None
+    modules_completed: int
+    quizzes_passed: int
+    average_best: float | None
+    last_activity: datetime | None
+    overdue: int
+
+
+@dataclass(frozen=True)
+class CohortFacet:
+    """A cohort the viewer's learners belong to (id None: no cohort), with how many of them."""
+
+    id: int | None
+    name: str | None
+    learners: int
+
+
+@dataclass(frozen=True)
+class MenteeTable:
+    """A page of the mentee table, the number of rows across all pages, and the cohort filter's choices."""
+
+    rows: list[MenteeRow]
+    total: int
+    cohorts: list[CohortFacet]
+
+
+def _facets(mentor_id: int | None) -> Select[Any]:
+    """(position, cohort_id, name, learners): the viewer's learners counted per cohort, no cohort last."""
+    scope = scoped_learners(mentor_id).add_columns(User.cohort_id).subquery("all_scope")
+    order = (Cohort.name.is_(None), Cohort.name)
+    return (
+        select(func.row_number().over(order_by=order).label("position"), scope.c.cohort_id, Cohort.name,
+               func.count().label("learners"))
+        .select_from(scope)
+        .outerjoin(Cohort, Cohort.id == scope.c.cohort_id)
+        .group_by(scope.c.cohort_id, Cohort.name)
+    )
+
+
+def mentee_cohorts(session: Session, mentor_id: int | None) -> list[CohortFacet]:
+    """The cohorts of the learners this viewer sees, with counts (learners without a cohort last) — one query."""
+    facets = _facets(mentor_id).subquery()
+    rows = session.execute(select(facets).order_by(facets.c.position)).all()
+    return [CohortFacet(r.cohort_id, r.name, int(r.learners)) for r in rows]
+
+
+def _scope_cte(mentor_id: int | None, cohort_id: int | None) -> Select[Any]:
+    query = scoped_learners(mentor_id).add_columns(
+        User.display_name.label("name"),
+        func.lower(User.display_name).label("sort_name"),
+        User.email,
+        User.cohort_id,
+        User.last_seen_at,
+        Cohort.name.label("cohort"),
+    ).outerjoin(Cohort, Cohort.id == User.cohort_id)
+    if cohort_id == 0:
+        query = query.where(User.cohort_id.is_(None))
+    elif cohort_id is not None:
+        query = query.where(User.cohort_id == cohort_id)
+    return query
+
+
+def _rows(
+    mentor_id: int | None, module_ids: Sequence[str], today: date, cohort_id: int | None, sort: str, descending: bool,
+    page: int, per_page: int | None,
+) -> Select[Any]:
+    """One page of the table, each row numbered (``position``) in the requested order."""
+
+    def key_of(key: Any) -> Any:
+        return (key.desc() if descending else key.asc()).nulls_last()
+
+    def paged(query: Select[Any]) -> Select[Any]:
+        if per_page is None:
+            return query
+        return query.limit(per_page).offset((max(page, 1) - 1) * per_page)
+
+    scope_query = _scope_cte(mentor_id, cohort_id)
+    user_keys: dict[str, Any] = {"name": func.lower(User.display_name), "email": User.email, "cohort": Cohort.name}
+    if sort in _USER_SORTS:  # cut the page first: only its learners get aggregated
+        scope_query = paged(scope_query.order_by(key_of(user_keys[sort]), func.lower(User.display_name), User.id))
+    scope = scope_query.cte("scope")
+
+    progress = progress_totals(scope, module_ids)
+    quizzes = quiz_totals(scope)
+    overdue = overdue_by_user(scope, today)
+    last_activity = greatest(scope.c.last_seen_at, progress.c.last_progress, quizzes.c.last_submitted)
+    columns: dict[str, ColumnElement[Any]] = {
+        "completed": func.coalesce(progress.c.completed, 0),
+        "passed": func.coalesce(quizzes.c.passed, 0),
+        "score": quizzes.c.average_best,
+        "activity": last_activity,
+        "overdue": func.coalesce(overdue.c.overdue, 0),
+    }
+    final_keys = {"name": scope.c.sort_name, "email": scope.c.email, "cohort": scope.c.cohort, **columns}
+    order = (key_of(final_keys[sort]), scope.c.sort_name, scope.c.user_id)
+    query = (
+        select(
+            func.row_number().over(order_by=order).label("position"),
+            scope.c.user_id, scope.c.name, scope.c.email, scope.c.cohort_id, scope.c.cohort,
+            *(column.label(key) for key, column in columns.items()),
+        )
+        .select_from(scope)
+        .outerjoin(progress, progress.c.user_id == scope.c.user_id)
+        .outerjoin(quizzes, quizzes.c.user_id == scope.c.user_id)
+        .outerjoin(overdue, overdue.c.user_id == scope.c.user_id)
+        .order_by(*order)
+    )
+    return query if sort in _USER_SORTS else paged(query)
+
+
+def mentor_mentees(
+    session: Session,
+    mentor_id: int | None,
+    *,
+    module_ids: Sequence[str],
+    today: date,
+    cohort_id: int | None = None,
+    sort: str = "name",
+    direction: str = "asc",
+    page: int = 1,
+    per_page: int | None = 25,
+) -> MenteeTable:
+    """The viewer's learners with their progress numbers, filtered, sorted and paginated — ONE query.
+
+    ``mentor_id`` None means an admin (every learner); ``cohort_id`` 0 means learners without
+    a cohort; ``per_page`` None returns every row (the CSV export).  Ties sort by name, then id.
+    The page's rows and the cohort filter's counts travel in one UNION ALL: the mentor home has
+    five statements in all, sign-in included, and on SQLite the transaction's BEGIN is one of them.
+    """
+    if sort not in SORT_KEYS:
+        sort = "name"
+    rows = _rows(mentor_id, module_ids, today, cohort_id, sort, direction == "desc", page, per_page).subquery("page")
+    facets = _facets(mentor_id).subquery("facets")
+    both = union_all(
+        select(literal("row", String).label("kind"), rows.c.position, rows.c.user_id, rows.c.name, rows.c.email,
+               rows.c.cohort_id, rows.c.cohort, rows.c.completed, rows.c.passed, rows.c.score, rows.c.activity,
+               rows.c.overdue),
+        select(literal("facet", String), facets.c.position, cast(null(), Integer), cast(null(), String),
+               cast(null(), String), facets.c.cohort_id, facets.c.name, facets.c.learners, literal(0, Integer),
+               cast(null(), Float), cast(null(), UTCDateTime), literal(0, Integer)),
+    ).subquery("both")
+    table: list[MenteeRow] = []
+    cohorts: list[CohortFacet] = []
+    for r in session.execute(select(both).order_by(both.c.kind, both.c.position)):
+        if r.kind == "facet":
+            cohorts.append(CohortFacet(r.cohort_id, r.cohort, int(r.completed)))
+        else:
+            table.append(MenteeRow(
+                id=r.user_id, name=r.name, email=r.email, cohort_id=r.cohort_id, cohort=r.cohort,
+                modules_completed=int(r.completed), quizzes_passed=int(r.passed), average_best=r.score,
+                last_activity=r.activity, overdue=int(r.overdue),
+            ))
+    if cohort_id is None:
+        total = sum(c.learners for c in cohorts)
+    else:
+        total = sum(c.learners for c in cohorts if (c.id or 0) == cohort_id)
+    return MenteeTable(table, total, cohorts)

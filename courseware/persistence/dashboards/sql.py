@@ -1,0 +1,214 @@
+"""The SQL building blocks every dashboard query shares, and the one rule of who sees whom.
+
+A mentor sees the learners they have a mentorship with; an admin (``mentor_id=None``) sees everyone
+(and lists every learner).  ``scoped_learners`` (for lists) and ``visible`` (for one learner) are the
+only two places that say so.  The aggregates here are subqueries to join, never loops over learners.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    CTE,
+    Boolean,
+    ColumnElement,
+    Float,
+    Select,
+    Subquery,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    or_,
+    select,
+    true,
+    union,
+    union_all,
+)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import coercions, roles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.visitors import InternalTraversal
+
+from ..base import UTCDateTime
+from ..models import Assignment, Attempt, Mentorship, ModuleProgress, User, UserRole
+
+ROUTED_KINDS = ("route", "split")
+
+
+class greatest(FunctionElement[datetime]):  # noqa: N801 - named like the SQL function
+    """GREATEST of timestamps, ignoring NULLs (NULL only when every argument is NULL)."""
+
+    type = UTCDateTime()
+    name = "greatest"
+    inherit_cache = True
+
+
+@compiles(greatest)
+def _greatest_default(element: greatest, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"greatest({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(greatest, "sqlite")
+def _greatest_sqlite(element: greatest, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLite's scalar max() is NULL as soon as one argument is; coalescing each argument with
+    # the others (rotated) makes every term non-NULL unless all are.
+    args = [compiler.process(clause, **kw) for clause in element.clauses]
+    rotations = [", ".join(args[i:] + args[:i]) for i in range(len(args))]
+    return "max(" + ", ".join(f"coalesce({r})" for r in rotations) + ")"
+
+
+class in_ids(ColumnElement[bool]):  # noqa: N801 - reads like the SQL it stands for
+    """``column IN (SELECT ids ...)``, written ``column = ANY(ARRAY(SELECT ids ...))`` on PostgreSQL.
+
+    PostgreSQL runs the array subquery first and looks the ids up in the column's index; with a
+    plain IN it guesses the ids' number from statistics and, for a cohort of a thousand learners,
+    preferred scanning every attempt item (measured: 69 ms against 18 ms at 10,000 learners).
+    """
+
+    __visit_name__ = "in_ids"
+    inherit_cache = True
+    type = Boolean()
+    _is_implicitly_boolean = True  # a predicate: no "= 1" after it where booleans are integers
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement),
+                           ("ids", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, column: Any, ids: Select[Any]):
+        self.column = coercions.expect(roles.ExpressionElementRole, column)
+        self.ids = ids.scalar_subquery()
+
+
+@compiles(in_ids)
+def _in_ids_default(element: in_ids, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"{compiler.process(element.column, **kw)} IN {compiler.process(element.ids, **kw)}"
+
+
+@compiles(in_ids, "postgresql")
+def _in_ids_postgresql(element: in_ids, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"{compiler.process(element.column, **kw)} = ANY(ARRAY{compiler.process(element.ids, **kw)})"
+
+
+def as_float(expression: ColumnElement[Any]) -> ColumnElement[float]:
+    """CAST(... AS FLOAT): the same Python float from SQLite and PostgreSQL (never a Decimal)."""
+    return cast(expression, Float)
+
+
+def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    """SUM(CASE WHEN condition THEN 1 ELSE 0 END) — a conditional count."""
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def completed_in(module_ids: Sequence[str]) -> ColumnElement[bool]:
+    """A module_progress row that completes a module of the current course."""
+    return and_(ModuleProgress.completed_at.is_not(None), ModuleProgress.module_id.in_(list(module_ids)))
+
+
+# ---------------------------------------------------------------------------- who sees whom
+
+
+def scoped_learners(mentor_id: int | None) -> Select[Any]:
+    """SELECT FROM users restricted to the learners this viewer lists.
+
+    A mentor lists their mentees; an admin everyone who holds the learner role or has a mentor.
+    For a mentor the query starts from the mentorships primary key (mentor_id, mentee_id), so its
+    cost follows the caseload, not the number of users.
+    """
+    query = select(User.id.label("user_id")).select_from(User)
+    if mentor_id is None:
+        learners = select(UserRole.user_id).where(UserRole.role == "learner")
+        return query.where(User.id.in_(union(learners, select(Mentorship.mentee_id))))
+    return query.join(Mentorship, and_(Mentorship.mentee_id == User.id, Mentorship.mentor_id == mentor_id))
+
+
+def visible(user_id: Any, mentor_id: int | None) -> ColumnElement[bool]:
+    """SQL condition: the viewer may open the page of user ``user_id`` — a mentor their mentees, an admin anyone."""
+    if mentor_id is None:
+        return true()
+    return exists().where(Mentorship.mentor_id == mentor_id, Mentorship.mentee_id == user_id)
+
+
+# ---------------------------------------------------------------------------- shared aggregates
+
+
+def overdue_by_user(people: CTE | Subquery, today: date) -> Subquery:
+    """(user_id, overdue): assignments due before ``today`` and not done, for the people of ``people``.
+
+    ``people`` needs ``user_id`` and ``cohort_id`` columns.  An assignment reaches a learner
+    directly or through their cohort (two index lookups joined by UNION ALL, never an OR join);
+    a module is done once completed, a quiz once a submitted attempt passed.
+    """
+    columns = (people.c.user_id, Assignment.kind.label("kind"), Assignment.item_id.label("item_id"))
+    direct = select(*columns).join(Assignment, Assignment.user_id == people.c.user_id).where(Assignment.due_on < today)
+    via_cohort = (
+        select(*columns).join(Assignment, Assignment.cohort_id == people.c.cohort_id).where(Assignment.due_on < today)
+    )
+    due = union_all(direct, via_cohort).subquery("due")
+    module_done = exists().where(
+        ModuleProgress.user_id == due.c.user_id,
+        ModuleProgress.module_id == due.c.item_id,
+        ModuleProgress.completed_at.is_not(None),
+    )
+    quiz_done = exists().where(
+        Attempt.user_id == due.c.user_id,
+        Attempt.quiz_id == due.c.item_id,
+        Attempt.state == "submitted",
+        Attempt.passed.is_(True),
+    )
+    return (
+        select(due.c.user_id, func.count().label("overdue"))
+        .where(or_(and_(due.c.kind == "module", ~module_done), and_(due.c.kind == "quiz", ~quiz_done)))
+        .group_by(due.c.user_id)
+        .subquery("overdue")
+    )
+
+
+def best_scores(people: CTE | Subquery) -> Subquery:
+    """(user_id, quiz_id, best, passed, last_submitted) per learner and quiz, over submitted attempts."""
+    return (
+        select(
+            Attempt.user_id,
+            Attempt.quiz_id,
+            func.max(Attempt.score).label("best"),
+            func.max(case((Attempt.passed.is_(True), 1), else_=0)).label("passed"),
+            func.max(Attempt.submitted_at).label("last_submitted"),
+        )
+        .where(in_ids(Attempt.user_id, select(people.c.user_id)), Attempt.state == "submitted")
+        .group_by(Attempt.user_id, Attempt.quiz_id)
+        .subquery("best")
+    )
+
+
+def quiz_totals(people: CTE | Subquery) -> Subquery:
+    """(user_id, passed, average_best, last_submitted) per learner: quizzes passed and the mean best score."""
+    best = best_scores(people)
+    return (
+        select(
+            best.c.user_id,
+            func.sum(best.c.passed).label("passed"),
+            as_float(func.avg(best.c.best)).label("average_best"),
+            func.max(best.c.last_submitted).label("last_submitted"),
+        )
+        .group_by(best.c.user_id)
+        .subquery("quizzes")
+    )
+
+
+def progress_totals(people: CTE | Subquery, module_ids: Sequence[str]) -> Subquery:
+    """(user_id, completed, last_progress) per learner: modules of the course completed, latest progress time."""
+    return (
+        select(
+            ModuleProgress.user_id,
+            count_if(completed_in(module_ids)).label("completed"),
+            greatest(func.max(ModuleProgress.started_at), func.max(ModuleProgress.completed_at)).label("last_progress"),
+        )
+        .where(in_ids(ModuleProgress.user_id, select(people.c.user_id)))
+        .group_by(ModuleProgress.user_id)
+        .subquery("progress")
+    )
+
+

@@ -1,0 +1,187 @@
+"""Assignments: a module or quiz given to one learner or a whole cohort, with a due date."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Protocol
+
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from ..core.catalog import Catalog
+from ..core.errors import InvalidInput, NotFound
+from ..persistence.base import utcnow
+from ..persistence.models import Assignment, Attempt, Cohort, ModuleProgress, User
+
+KINDS = ("module", "quiz")
+
+
+class QuizLookup(Protocol):
+    """What this module needs of the quiz bank: quizzes by id (None when unknown)."""
+
+    def get(self, quiz_id: str) -> Any: ...
+
+
+@dataclass(frozen=True)
+class LearnerAssignment:
+    """One assignment as a learner sees it."""
+
+    id: int
+    kind: str
+    item_id: str
+    title: str
+    due_on: date
+    via_cohort: bool
+    done: bool
+    overdue: bool
+    exists: bool  # False when the module or quiz is no longer in the course
+
+
+@dataclass(frozen=True)
+class AssignmentRow:
+    """One assignment with its target's name, for the admin list."""
+
+    id: int
+    kind: str
+    item_id: str
+    title: str
+    due_on: date
+    user_id: int | None
+    user_name: str | None
+    user_email: str | None
+    cohort_id: int | None
+    cohort_name: str | None
+
+
+def item_title(kind: str, item_id: str, catalog: Catalog, quizzes: QuizLookup | None) -> str | None:
+    """The title of a module or quiz, or None when it does not exist."""
+    if kind == "module":
+        module = catalog.get(item_id)
+        return module.title if module is not None else None
+    quiz = quizzes.get(item_id) if quizzes is not None else None
+    return getattr(quiz, "title", None) if quiz is not None else None
+
+
+def create_assignment(
+    session: Session,
+    *,
+    kind: str,
+    item_id: str,
+    due_on: date,
+    catalog: Catalog,
+    quizzes: QuizLookup | None,
+    user_id: int | None = None,
+    cohort_id: int | None = None,
+    created_by_id: int | None = None,
+) -> Assignment:
+    """Assign a module or quiz that exists to one learner or one cohort (exactly one of the two)."""
+    if kind not in KINDS:
+        raise InvalidInput("Choose a module or a quiz.", field="item")
+    if item_title(kind, item_id, catalog, quizzes) is None:
+        raise InvalidInput(f"There is no {kind} '{item_id}' in the course.", field="item")
+    if (user_id is None) == (cohort_id is None):
+        raise InvalidInput("Give either a learner or a cohort, not both.", field="learner_email")
+    if user_id is not None and session.get(User, user_id) is None:
+        raise InvalidInput("There is no such learner.", field="learner_email")
+    if cohort_id is not None and session.get(Cohort, cohort_id) is None:
+        raise InvalidInput("There is no such cohort.", field="cohort_id")
+    assignment = Assignment(
+        kind=kind, item_id=item_id, user_id=user_id, cohort_id=cohort_id, due_on=due_on,
+        created_by_id=created_by_id, created_at=utcnow(),
+    )
+    session.add(assignment)
+    session.flush()
+    return assignment
+
+
+def delete_assignment(session: Session, assignment_id: int) -> None:
+    """Delete an assignment, or NotFound."""
+    assignment = session.get(Assignment, assignment_id)
+    if assignment is None:
+        raise NotFound(f"assignment {assignment_id}")
+    session.delete(assignment)
+    session.flush()
+
+
+def done_expression(user_id: Any) -> ColumnElement[bool]:
+    """SQL: whether the learner ``user_id`` (a value or a column) has done the assignment of the current row.
+
+    A module is done once completed; a quiz once a submitted attempt of it passed.
+    """
+    module_done = exists().where(
+        ModuleProgress.user_id == user_id,
+        ModuleProgress.module_id == Assignment.item_id,
+        ModuleProgress.completed_at.is_not(None),
+    )
+    quiz_done = exists().where(
+        Attempt.user_id == user_id,
+        Attempt.quiz_id == Assignment.item_id,
+        Attempt.state == "submitted",
+        Attempt.passed.is_(True),
+    )
+    return case((Assignment.kind == "module", module_done), else_=quiz_done)  # type: ignore[return-value]
+
+
+def learner_assignments(
+    session: Session, user_id: int, catalog: Catalog, today: date, quizzes: QuizLookup | None = None
+) -> list[LearnerAssignment]:
+    """Every assignment that applies to a learner, directly or through their cohort, soonest due first — one query."""
+    cohort_of_user = select(User.cohort_id).where(User.id == user_id).scalar_subquery()
+    rows = session.execute(
+        select(Assignment.id, Assignment.kind, Assignment.item_id, Assignment.due_on, Assignment.cohort_id,
+               done_expression(user_id).label("done"))
+        .where(or_(Assignment.user_id == user_id, Assignment.cohort_id == cohort_of_user))
+        .order_by(Assignment.due_on, Assignment.id)
+    ).all()
+    result = []
+    for row in rows:
+        title = item_title(row.kind, row.item_id, catalog, quizzes)
+        done = bool(row.done)
+        result.append(LearnerAssignment(
+            id=row.id, kind=row.kind, item_id=row.item_id, title=title or row.item_id, due_on=row.due_on,
+            via_cohort=row.cohort_id is not None, done=done, overdue=not done and row.due_on < today,
+            exists=title is not None,
+        ))
+    return result
+
+
+def overdue_counts(session: Session, user_ids: Iterable[int] | Any, today: date) -> dict[int, int]:
+    """How many overdue assignments each of these learners has (a list of ids or a select of ids) — one query.
+
+    Learners without an overdue assignment are absent from the result.
+    """
+    ids = user_ids if hasattr(user_ids, "subquery") else list(user_ids)
+    rows = session.execute(
+        select(User.id, func.count(Assignment.id))
+        .join(Assignment, or_(Assignment.user_id == User.id,
+                              and_(Assignment.cohort_id.is_not(None), Assignment.cohort_id == User.cohort_id)))
+        .where(User.id.in_(ids), Assignment.due_on < today, ~done_expression(User.id))
+        .group_by(User.id)
+    ).all()
+    return {user: count for user, count in rows}
+
+
+def assignments_page(
+    session: Session, *, page: int, per_page: int, catalog: Catalog, quizzes: QuizLookup | None
+) -> tuple[list[AssignmentRow], int]:
+    """One page of assignments, soonest due first, with each target's name (two queries)."""
+    rows = session.execute(
+        select(Assignment.id, Assignment.kind, Assignment.item_id, Assignment.due_on, Assignment.user_id,
+               User.display_name, User.email, Assignment.cohort_id, Cohort.name)
+        .outerjoin(User, User.id == Assignment.user_id)
+        .outerjoin(Cohort, Cohort.id == Assignment.cohort_id)
+        .order_by(Assignment.due_on, Assignment.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    total = session.scalar(select(func.count()).select_from(Assignment)) or 0
+    return [
+        AssignmentRow(
+            id=r.id, kind=r.kind, item_id=r.item_id,
+            title=item_title(r.kind, r.item_id, catalog, quizzes) or r.item_id, due_on=r.due_on,
+            user_id=r.user_id, user_name=r.display_name, user_email=r.email, cohort_id=r.cohort_id, cohort_name=r.name,
+        )
+        for r in rows
+    ], total

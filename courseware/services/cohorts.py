@@ -1,0 +1,223 @@
+"""Cohorts, learners' placement (cohort and operating model) and mentor ↔ mentee assignments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, aliased
+
+from ..core.errors import InvalidInput, NotFound
+from ..persistence.base import utcnow
+from ..persistence.models import Cohort, Mentorship, User, UserRole
+from .organisation import check_model
+
+MAX_NAME = 120
+
+
+@dataclass(frozen=True)
+class CohortRow:
+    """A cohort with its member count, for lists."""
+
+    id: int
+    name: str
+    start_date: date
+    operating_model: str | None
+    members: int
+
+
+@dataclass(frozen=True)
+class MentorshipRow:
+    """One mentor ↔ mentee pair with both people's names, for lists."""
+
+    mentor_id: int
+    mentor_name: str
+    mentor_email: str
+    mentee_id: int
+    mentee_name: str
+    mentee_email: str
+    cohort_name: str | None
+    created_at: datetime
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise InvalidInput("Enter the cohort's name.", field="name")
+    if len(name) > MAX_NAME:
+        raise InvalidInput(f"Use at most {MAX_NAME} characters.", field="name")
+    return name
+
+
+def cohort_by_name(session: Session, name: str) -> Cohort | None:
+    """The cohort with this name, compared case-insensitively and ignoring extra spaces."""
+    cleaned = " ".join((name or "").split()).lower()
+    return session.scalar(select(Cohort).where(func.lower(Cohort.name) == cleaned))
+
+
+def _check_unique(session: Session, name: str, own_id: int | None = None) -> None:
+    other = cohort_by_name(session, name)
+    if other is not None and other.id != own_id:
+        raise InvalidInput("A cohort with this name already exists.", field="name")
+
+
+def create_cohort(session: Session, *, name: str, start_date: date, operating_model: str | None = None) -> Cohort:
+    """Create a cohort; the name must be unique (in any letter case)."""
+    name = _clean_name(name)
+    _check_unique(session, name)
+    cohort = Cohort(
+        name=name, start_date=start_date, operating_model=check_model(operating_model, allow_none=True), created_at=utcnow()
+    )
+    session.add(cohort)
+    session.flush()
+    return cohort
+
+
+def update_cohort(
+    session: Session, cohort: Cohort, *, name: str, start_date: date, operating_model: str | None
+) -> Cohort:
+    """Rename a cohort, move its start date or change its operating model (None: the organisation's)."""
+    name = _clean_name(name)
+    _check_unique(session, name, cohort.id)
+    cohort.name = name
+    cohort.start_date = start_date
+    cohort.operating_model = check_model(operating_model, allow_none=True)
+    session.flush()
+    return cohort
+
+
+def get_cohort(session: Session, cohort_id: int) -> Cohort:
+    """The cohort with this id, or NotFound."""
+    cohort = session.get(Cohort, cohort_id)
+    if cohort is None:
+        raise NotFound(f"cohort {cohort_id}")
+    return cohort
+
+
+def cohort_choices(session: Session) -> list[tuple[int, str]]:
+    """(id, name) of every cohort, by name — for select boxes."""
+    return [(row.id, row.name) for row in session.execute(select(Cohort.id, Cohort.name).order_by(func.lower(Cohort.name)))]
+
+
+def cohorts_page(session: Session, *, page: int, per_page: int) -> tuple[list[CohortRow], int]:
+    """One page of cohorts, newest start first, each with its member count (two queries)."""
+    counts = (
+        select(User.cohort_id, func.count().label("members"))
+        .where(User.cohort_id.is_not(None))
+        .group_by(User.cohort_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Cohort.id, Cohort.name, Cohort.start_date, Cohort.operating_model, func.coalesce(counts.c.members, 0))
+        .outerjoin(counts, counts.c.cohort_id == Cohort.id)
+        .order_by(Cohort.start_date.desc(), Cohort.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    total = session.scalar(select(func.count()).select_from(Cohort)) or 0
+    return [CohortRow(*row) for row in rows], total
+
+
+def members_page(session: Session, cohort_id: int, *, page: int, per_page: int) -> tuple[list[User], int]:
+    """One page of a cohort's members by name, with the member count."""
+    where = User.cohort_id == cohort_id
+    total = session.scalar(select(func.count()).select_from(User).where(where)) or 0
+    users = session.scalars(
+        select(User).where(where).order_by(func.lower(User.display_name), User.id).limit(per_page).offset((page - 1) * per_page)
+    )
+    return list(users), total
+
+
+def set_cohort(session: Session, user: User, cohort_id: int | None) -> None:
+    """Put a learner in a cohort (a learner belongs to at most one), or take them out with None."""
+    if cohort_id is not None:
+        get_cohort(session, cohort_id)
+    user.cohort_id = cohort_id
+    session.flush()
+
+
+def set_operating_model(user: User, model: str | None) -> None:
+    """Give a learner their own operating model, or None to inherit the cohort's or the organisation's."""
+    user.operating_model = check_model(model, allow_none=True)
+
+
+def is_mentor(session: Session, user_id: int) -> bool:
+    """Whether the user holds the mentor role."""
+    found = session.scalar(select(UserRole.user_id).where(UserRole.user_id == user_id, UserRole.role == "mentor"))
+    return found is not None
+
+
+def assign_mentor(session: Session, mentor: User, mentee: User) -> bool:
+    """Make ``mentor`` mentor ``mentee``; True when the pair is new. The mentor must hold the mentor role."""
+    if "mentor" not in mentor.role_names:
+        raise InvalidInput(f"{mentor.email} does not have the mentor role.", field="mentor_email")
+    if mentor.id == mentee.id:
+        raise InvalidInput("Nobody can mentor themselves.", field="mentee_email")
+    if session.get(Mentorship, (mentor.id, mentee.id)) is not None:
+        return False
+    session.add(Mentorship(mentor_id=mentor.id, mentee_id=mentee.id, created_at=utcnow()))
+    session.flush()
+    return True
+
+
+def unassign_mentor(session: Session, mentor_id: int, mentee_id: int) -> bool:
+    """End a mentorship; True when there was one."""
+    result = session.execute(
+        delete(Mentorship)
+        .where(Mentorship.mentor_id == mentor_id, Mentorship.mentee_id == mentee_id)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def mentor_ids_of(session: Session, mentee_id: int) -> list[int]:
+    """The ids of a mentee's mentors."""
+    return list(session.scalars(select(Mentorship.mentor_id).where(Mentorship.mentee_id == mentee_id)))
+
+
+def mentors_of(session: Session, mentee_id: int) -> list[User]:
+    """A mentee's mentors, by name."""
+    return list(
+        session.scalars(
+            select(User)
+            .join(Mentorship, Mentorship.mentor_id == User.id)
+            .where(Mentorship.mentee_id == mentee_id)
+            .order_by(func.lower(User.display_name))
+        )
+    )
+
+
+def mentorships_page(
+    session: Session, *, page: int, per_page: int, mentor_id: int | None = None
+) -> tuple[list[MentorshipRow], int]:
+    """One page of mentor ↔ mentee pairs (optionally one mentor's), by mentor then mentee name."""
+    mentor, mentee = aliased(User), aliased(User)
+    where = [] if mentor_id is None else [Mentorship.mentor_id == mentor_id]
+    rows = session.execute(
+        select(
+            mentor.id, mentor.display_name, mentor.email, mentee.id, mentee.display_name, mentee.email,
+            Cohort.name, Mentorship.created_at,
+        )
+        .select_from(Mentorship)
+        .join(mentor, mentor.id == Mentorship.mentor_id)
+        .join(mentee, mentee.id == Mentorship.mentee_id)
+        .outerjoin(Cohort, Cohort.id == mentee.cohort_id)
+        .where(*where)
+        .order_by(func.lower(mentor.display_name), mentor.id, func.lower(mentee.display_name), mentee.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    total = session.scalar(select(func.count()).select_from(Mentorship).where(*where)) or 0
+    return [MentorshipRow(*row) for row in rows], total
+
+
+def mentor_choices(session: Session) -> list[tuple[int, str]]:
+    """(id, "name <email>") of every mentor, by name — for filters."""
+    rows = session.execute(
+        select(User.id, User.display_name, User.email)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == "mentor")
+        .order_by(func.lower(User.display_name), User.id)
+    )
+    return [(row.id, f"{row.display_name} <{row.email}>") for row in rows]

@@ -1,0 +1,59 @@
+"""The manager overview (admins): every cohort's completion and every mentor's caseload, with a CSV export."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from werkzeug.wrappers import Response
+
+from ...persistence import dashboards
+from ...persistence.base import utcnow
+from ..csv_export import csv_response
+from ..db import catalog, get_db
+from ..pagination import Page
+from ..security import role_required
+from . import bp
+
+PER_PAGE = 25
+CSV_HEADER = ["Type", "Name", "Email", "Start date", "Learners", "Modules completed", "Completion (%)",
+              "Finished the path", "Overdue assignments"]
+
+
+def _page_of(name: str) -> int:
+    """A page number from the query string (1 when absent or nonsense)."""
+    value = request.args.get(name, "1")
+    return max(1, min(int(value), 100_000)) if value.isdigit() else 1
+
+
+@bp.route("/overview")
+@role_required("admin")
+def overview() -> str:
+    """Completion per cohort and caseload per mentor, each table paginated."""
+    db = get_db()
+    ids, today = catalog().module_ids, utcnow().date()
+    cohorts_number, mentors_number = _page_of("cohorts"), _page_of("mentors")
+    cohorts, cohorts_total = dashboards.cohort_summaries(db, module_ids=ids, today=today, page=cohorts_number,
+                                                         per_page=PER_PAGE)
+    mentors, mentors_total = dashboards.mentor_summaries(db, module_ids=ids, today=today, page=mentors_number,
+                                                         per_page=PER_PAGE)
+    return render_template(
+        "admin/overview.html", headline=dashboards.headline(db),
+        cohorts=Page(cohorts, cohorts_number, PER_PAGE, cohorts_total),
+        mentors=Page(mentors, mentors_number, PER_PAGE, mentors_total),
+    )
+
+
+@bp.route("/overview.csv")
+@role_required("admin")
+def overview_csv() -> Response:
+    """Both tables of the overview as one CSV, every row: cohorts first, then mentors."""
+    db = get_db()
+    ids, today = catalog().module_ids, utcnow().date()
+    cohorts, _ = dashboards.cohort_summaries(db, module_ids=ids, today=today, per_page=None)
+    mentors, _ = dashboards.mentor_summaries(db, module_ids=ids, today=today, per_page=None)
+    rows = [
+        [kind, group.name, group.email or "", group.start_date.isoformat() if group.start_date else "", group.learners,
+         group.modules_completed, f"{group.completion:.1f}", group.finished, group.overdue]
+        for kind, groups in (("cohort", cohorts), ("mentor", mentors))
+        for group in groups
+    ]
+    return csv_response(f"overview-{today.isoformat()}.csv", CSV_HEADER, rows)

@@ -1,0 +1,287 @@
+"""Turning dashboard query results into what the mentor pages show: titles, labels and words, not ids."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from ...core.catalog import Catalog, Module
+from ...core.quiz import QuizBank
+from ...core.rendering import RenderError, render_user_markdown
+from ...persistence import dashboards as q
+
+STATUS_LABELS = {"complete": "Complete", "in_progress": "In progress", "not_started": "Not started"}
+
+
+def short(text: str, limit: int = 90) -> str:
+    """``text`` on one line, cut at a word boundary to at most ``limit`` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def quiz_title(quizzes: QuizBank | None, quiz_id: str) -> str:
+    """A quiz's title, or its id when the quiz is no longer in the course."""
+    quiz = quizzes.get(quiz_id) if quizzes is not None else None
+    return quiz.title if quiz is not None else quiz_id
+
+
+def question_text(quizzes: QuizBank | None, quiz_id: str, question_id: str, item_id: str = "") -> str:
+    """The task text (split) or a shortened prompt; the ids when the question is gone."""
+    quiz = quizzes.get(quiz_id) if quizzes is not None else None
+    question = quiz.question(question_id) if quiz is not None else None
+    if question is None:
+        return f"{question_id}/{item_id}" if item_id else question_id
+    task = question.task(item_id) if item_id and question.type == "split" else None
+    if task is not None:
+        return task.text
+    # A scenario ends with its question ("Who ...?"); that sentence reads best on its own.
+    sentences = [s.strip() for s in question.prompt.replace("\n", " ").split(". ") if s.strip()]
+    last = sentences[-1] if sentences else question.prompt
+    return short(last if last.endswith("?") and len(last) > 20 else question.prompt)
+
+
+def short_role(role_id: str) -> str:
+    """A role id as a column heading: 'AM', 'PM', 'PMO', 'Shared'."""
+    return role_id.upper() if len(role_id) <= 3 else role_id.capitalize()
+
+
+def role_label(catalog: Catalog, role_id: str | None) -> str:
+    """A role's label ('Not answered' for None)."""
+    return catalog.registry.role_label(role_id) if role_id else "Not answered"
+
+
+# ---------------------------------------------------------------------------- mentee page
+
+
+@dataclass(frozen=True)
+class ModuleLine:
+    """A module of the course and where the mentee is with it."""
+
+    module: Module
+    status: str
+    started_at: datetime | None
+    completed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class AttemptLine:
+    """A quiz attempt with its quiz's title."""
+
+    quiz_id: str
+    title: str
+    number: int
+    state: str
+    started_at: datetime
+    submitted_at: datetime | None
+    score: float | None
+    passed: bool | None
+
+
+@dataclass(frozen=True)
+class AreaBar:
+    """An area's label, the mentee's score and the cohort's average."""
+
+    label: str
+    learner: float | None
+    cohort: float | None
+
+
+@dataclass(frozen=True)
+class MisrouteLine:
+    """A frequent misroute, in words."""
+
+    words: str
+    quiz: str
+    times: int
+    answered: int
+
+
+@dataclass(frozen=True)
+class NoteView:
+    """A note rendered to sanitised HTML."""
+
+    id: int
+    author: str
+    created_at: datetime
+    html: str
+
+
+@dataclass(frozen=True)
+class AssignmentLine:
+    """An assignment with its title and state."""
+
+    kind: str
+    title: str
+    due_on: date
+    via_cohort: bool
+    done: bool
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class MenteeView:
+    """Everything the mentee page shows."""
+
+    header: q.MenteeHeader
+    modules: list[ModuleLine]
+    steps: list[tuple[datetime, int]]  # (when, modules completed by then), for the step chart
+    attempts: list[AttemptLine]
+    areas: list[AreaBar]
+    misroutes: list[MisrouteLine]
+    notes: list[NoteView]
+    notes_total: int
+    assignments: list[AssignmentLine]
+    now: datetime
+
+    @property
+    def chart_span(self) -> tuple[datetime, datetime] | None:
+        """The step chart's time axis: first module opened to the later of the last completion and ``now``."""
+        starts = [m.started_at for m in self.modules if m.started_at is not None]
+        if not self.steps or not starts:
+            return None
+        return min(starts), max(self.steps[-1][0], self.now)
+
+
+def _item_title(kind: str, item_id: str, catalog: Catalog, quizzes: QuizBank | None) -> str:
+    if kind == "module":
+        module = catalog.get(item_id)
+        return module.title if module is not None else item_id
+    return quiz_title(quizzes, item_id)
+
+
+def _note_html(body: str) -> str:
+    try:
+        return render_user_markdown(body)
+    except RenderError:  # saved before a limit changed: show nothing rather than fail the page
+        return "<p><em>This note cannot be displayed.</em></p>"
+
+
+def misroute_words(m: q.Misroute, catalog: Catalog, quizzes: QuizBank | None) -> str:
+    """'routes “Re-forecast the budget” to Account Manager instead of Project Manager — 2 of 3 times'."""
+    what = question_text(quizzes, m.quiz_id, m.question_id, m.item_id)
+    times = "time" if m.answered == 1 else "times"
+    return (f"routes “{what}” to {role_label(catalog, m.given)} instead of {role_label(catalog, m.expected)} "
+            f"— {m.times} of {m.answered} {times}")
+
+
+def mentee_view(detail: q.MenteeDetail, catalog: Catalog, quizzes: QuizBank | None, now: datetime) -> MenteeView:
+    """Build the mentee page model (``now`` decides what is overdue and ends the chart's time axis)."""
+    today = now.date()
+    progress = {m.module_id: m for m in detail.modules}
+    modules = []
+    for module in catalog.modules:
+        event = progress.get(module.id)
+        status = "not_started" if event is None else ("complete" if event.completed_at else "in_progress")
+        modules.append(ModuleLine(module, status, event.started_at if event else None, event.completed_at if event else None))
+    done_times = sorted(line.completed_at for line in modules if line.completed_at is not None)
+    steps = [(when, i + 1) for i, when in enumerate(done_times)]
+    attempts = [
+        AttemptLine(a.quiz_id, quiz_title(quizzes, a.quiz_id), a.number, a.state, a.started_at, a.submitted_at,
+                    a.score, a.passed)
+        for a in detail.attempts
+    ]
+    areas = [AreaBar(catalog.registry.area_label(a.area), a.learner, a.cohort) for a in detail.areas]
+    misroutes = [
+        MisrouteLine(misroute_words(m, catalog, quizzes), quiz_title(quizzes, m.quiz_id), m.times, m.answered)
+        for m in detail.misroutes
+    ]
+    notes = [NoteView(n.id, n.author or "A former mentor", n.created_at, _note_html(n.body)) for n in detail.notes]
+    assignments = [
+        AssignmentLine(a.kind, _item_title(a.kind, a.item_id, catalog, quizzes), a.due_on, a.via_cohort, a.done,
+                       not a.done and a.due_on < today)
+        for a in detail.assignments
+    ]
+    return MenteeView(detail.header, modules, steps, attempts, areas, misroutes, notes, detail.notes_total, assignments,
+                      now)
+
+
+# ---------------------------------------------------------------------------- cohort page
+
+
+@dataclass(frozen=True)
+class ModuleColumn:
+    """A module across the cohort: started, completed, and its quiz's mean best score."""
+
+    number: int
+    module: Module
+    started: int
+    completed: int
+    quiz: str | None
+    quiz_average: float | None
+
+
+@dataclass(frozen=True)
+class ConfusionTable:
+    """One knowledge area's expected × given matrix."""
+
+    area: str
+    expected: list[tuple[str, str]]  # (role id, label) rows
+    given: list[tuple[str | None, str, str]]  # (role id or None, label, short label) columns
+    counts: dict[tuple[str, str | None], int]
+    largest: int  # the biggest count, for shading
+    total: int
+    correct: int
+
+
+@dataclass(frozen=True)
+class HardQuestion:
+    """A question with a low share of correct answers."""
+
+    quiz: str
+    text: str
+    answers: int
+    share: float
+
+
+def module_columns(catalog: Catalog, quizzes: QuizBank | None, stats: list[q.ModuleStat],
+                   quiz_stats: list[q.QuizStat]) -> list[ModuleColumn]:
+    """One column per module of the course, in path order."""
+    by_module = {s.module_id: s for s in stats}
+    by_quiz = {s.quiz_id: s for s in quiz_stats}
+    columns = []
+    for number, module in enumerate(catalog.modules, start=1):
+        stat = by_module.get(module.id)
+        module_quizzes = quizzes.for_module(module.id) if quizzes is not None else ()
+        quiz = module_quizzes[0] if module_quizzes else None
+        quiz_stat = by_quiz.get(quiz.id) if quiz is not None else None
+        columns.append(ModuleColumn(number, module, stat.started if stat else 0, stat.completed if stat else 0,
+                                    quiz.title if quiz else None, quiz_stat.average_best if quiz_stat else None))
+    return columns
+
+
+def confusion_tables(catalog: Catalog, cells: list[q.ConfusionCell]) -> list[ConfusionTable]:
+    """One matrix per knowledge area (in registry order), roles in registry order, unanswered last."""
+    registry = catalog.registry
+    known = [r.id for r in registry.roles]
+    tables = []
+    area_order = [a.id for a in registry.areas] + sorted({c.area for c in cells} - {a.id for a in registry.areas})
+    for area in area_order:
+        mine = [c for c in cells if c.area == area]
+        if not mine:
+            continue
+        seen = {c.expected for c in mine} | {c.given for c in mine if c.given}
+        roles = known + sorted(seen - set(known))  # roles the content no longer has still get a line
+        expected = [(r, registry.role_label(r)) for r in roles if r in {c.expected for c in mine}]
+        given: list[tuple[str | None, str, str]] = [(r, registry.role_label(r), short_role(r)) for r in roles]
+        if any(c.given is None for c in mine):
+            given.append((None, "Not answered", "None"))
+        counts = {(c.expected, c.given): c.count for c in mine}
+        tables.append(ConfusionTable(registry.area_label(area), expected, given, counts, max(counts.values()),
+                                     mine[0].area_total, mine[0].area_correct))
+    return tables
+
+
+def hard_questions(quizzes: QuizBank | None, stats: list[q.QuestionStat]) -> list[HardQuestion]:
+    """The hardest questions, in words."""
+    return [HardQuestion(quiz_title(quizzes, s.quiz_id), question_text(quizzes, s.quiz_id, s.question_id), s.answers,
+                         100.0 * s.share_correct) for s in stats]
+
+
+def heatmap_cells(catalog: Catalog, rows: list[q.HeatmapRow]) -> list[tuple[q.HeatmapRow, list[str]]]:
+    """Each learner with one status per module of the course, in path order."""
+    return [(row, [row.cells.get(m.id, "not_started") for m in catalog.modules]) for row in rows]
+
+
+def percent(part: float, whole: float) -> float:
+    """part / whole as a percentage (0 when whole is 0)."""
+    return 100.0 * part / whole if whole else 0.0

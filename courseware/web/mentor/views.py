@@ -1,0 +1,187 @@
+"""Views of the mentor blueprint: the mentee table and its CSV, one mentee's page and notes, the cohort page.
+
+A mentor sees only their own mentees; an admin sees every learner.  The scope is applied inside
+each query (``mentor_id`` below); anything outside it is a 404, exactly like a missing id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from ...core.errors import InvalidInput
+from ...core.quiz import QuizBank
+from ...persistence import dashboards
+from ...persistence.base import utcnow
+from ...services import notes
+from ..csv_export import csv_response
+from ..db import catalog, get_db
+from ..pagination import Page, page_arg
+from ..security import role_required
+from . import bp
+from .forms import NoteForm
+from .presenters import confusion_tables, hard_questions, heatmap_cells, mentee_view, module_columns
+
+PER_PAGE = 25
+HEATMAP_PER_PAGE = 50
+NOTES_PER_PAGE = 20
+# (sort key, heading, first direction when chosen): numbers sort largest first.
+COLUMNS = [
+    ("name", "Mentee", "asc"),
+    ("cohort", "Cohort", "asc"),
+    ("completed", "Completion", "desc"),
+    ("passed", "Quizzes passed", "desc"),
+    ("score", "Average best score", "desc"),
+    ("activity", "Last activity", "desc"),
+    ("overdue", "Overdue", "desc"),
+]
+CSV_HEADER = ["Name", "Email", "Cohort", "Modules completed", "Modules in the course", "Quizzes passed",
+              "Average best score", "Last activity (UTC)", "Overdue assignments"]
+
+
+def viewer() -> int | None:
+    """The mentor id that scopes every query, or None for an admin (who sees every learner)."""
+    return None if current_user.has_role("admin") else int(current_user.id)
+
+
+def today() -> date:
+    """Today's date in UTC: assignments due before it and not done are overdue."""
+    return utcnow().date()
+
+
+def quiz_bank() -> QuizBank | None:
+    """The quiz bank loaded at start-up, if any."""
+    return current_app.extensions.get("courseware.quizzes")
+
+
+@dataclass(frozen=True)
+class TableArgs:
+    """The mentee table's sort, direction and cohort filter, read from the query string."""
+
+    sort: str
+    direction: str
+    cohort: str  # '' (all), 'none' (no cohort) or a cohort id
+
+    @property
+    def cohort_id(self) -> int | None:
+        """The filter for the query: None for all, 0 for learners without a cohort."""
+        if self.cohort == "none":
+            return 0
+        return int(self.cohort) if self.cohort else None
+
+    def query(self, **overrides: object) -> dict[str, object]:
+        """The query-string arguments that reproduce this view (empty ones left out)."""
+        values: dict[str, object] = {"sort": self.sort, "dir": self.direction, "cohort": self.cohort or None}
+        values.update(overrides)
+        return {k: v for k, v in values.items() if v not in (None, "")}
+
+
+def table_args() -> TableArgs:
+    """Read ?sort=&dir=&cohort=, falling back to name order, ascending, every cohort."""
+    sort = request.args.get("sort", "name")
+    if sort not in dashboards.SORT_KEYS:
+        sort = "name"
+    direction = "desc" if request.args.get("dir") == "desc" else "asc"
+    cohort = request.args.get("cohort", "")
+    if cohort != "none" and not (cohort.isdigit() and len(cohort) < 10):
+        cohort = ""
+    return TableArgs(sort, direction, cohort)
+
+
+def _mentee_table(args: TableArgs, page: int, per_page: int | None) -> dashboards.MenteeTable:
+    return dashboards.mentor_mentees(
+        get_db(), viewer(), module_ids=catalog().module_ids, today=today(), cohort_id=args.cohort_id,
+        sort=args.sort, direction=args.direction, page=page, per_page=per_page,
+    )
+
+
+@bp.route("/")
+@role_required("mentor", "admin")
+def home() -> str:
+    """The mentee table: sortable, filterable by cohort, paginated, with a CSV of exactly these rows."""
+    args = table_args()
+    number = page_arg()
+    table = _mentee_table(args, number, PER_PAGE)
+    return render_template(
+        "mentor/home.html", page=Page(table.rows, number, PER_PAGE, table.total), table=table, args=args,
+        columns=COLUMNS, modules=len(catalog().module_ids),
+    )
+
+
+@bp.route("/export.csv")
+@role_required("mentor", "admin")
+def export() -> Response:
+    """The mentee table as CSV: the same filter and order as the page, every page."""
+    args = table_args()
+    table = _mentee_table(args, 1, None)
+    modules = len(catalog().module_ids)
+    rows = (
+        [r.name, r.email, r.cohort or "", r.modules_completed, modules, r.quizzes_passed,
+         "" if r.average_best is None else f"{r.average_best:.1f}",
+         r.last_activity.strftime("%Y-%m-%d %H:%M") if r.last_activity else "", r.overdue]
+        for r in table.rows
+    )
+    return csv_response(f"mentees-{today().isoformat()}.csv", CSV_HEADER, rows)
+
+
+def _mentee_page(user_id: int, form: NoteForm) -> str:
+    number = page_arg()
+    detail = dashboards.mentee_detail(get_db(), user_id, viewer(), module_ids=catalog().module_ids, today=today(),
+                                      notes_page=number, notes_per_page=NOTES_PER_PAGE)
+    if detail is None:
+        abort(404)
+    view = mentee_view(detail, catalog(), quiz_bank(), utcnow())
+    notes_page = Page(view.notes, number, NOTES_PER_PAGE, view.notes_total)
+    return render_template("mentor/mentee.html", view=view, form=form, notes_page=notes_page,
+                           total_modules=len(catalog().modules))
+
+
+@bp.route("/mentees/<int:user_id>")
+@role_required("mentor", "admin")
+def mentee(user_id: int) -> str:
+    """One mentee: module timeline, attempts, area profile, misroutes, assignments and notes."""
+    return _mentee_page(user_id, NoteForm())
+
+
+@bp.route("/mentees/<int:user_id>/notes", methods=["POST"])
+@role_required("mentor", "admin")
+def add_note(user_id: int) -> str | Response:
+    """Add a private note on a mentee (Markdown); a bad note shows the page again with the error."""
+    db = get_db()
+    if dashboards.mentee_header(db, user_id, viewer(), module_ids=catalog().module_ids, today=today()) is None:
+        abort(404)
+    form = NoteForm()
+    if form.validate_on_submit():
+        try:
+            notes.add_note(db, mentee_id=user_id, author_id=current_user.id, body=form.body.data or "")
+        except InvalidInput as exc:
+            form.body.errors = [*form.body.errors, str(exc)]
+        else:
+            db.commit()
+            flash("Note saved.", "success")
+            return redirect(url_for("mentor.mentee", user_id=user_id) + "#notes")
+    return _mentee_page(user_id, form)
+
+
+@bp.route("/cohorts/<int:cohort_id>")
+@role_required("mentor", "admin")
+def cohort(cohort_id: int) -> str:
+    """A cohort: heatmap, per-module numbers, confusion matrices and hardest questions (a mentor: their mentees)."""
+    number = page_arg()
+    cat = catalog()
+    found = dashboards.cohort_page(get_db(), cohort_id, viewer(), module_ids=cat.module_ids, page=number,
+                                   per_page=HEATMAP_PER_PAGE)
+    if found is None:
+        abort(404)
+    bank = quiz_bank()
+    return render_template(
+        "mentor/cohort.html", cohort=found.header, modules=module_columns(cat, bank, found.modules, found.quizzes),
+        heatmap=heatmap_cells(cat, found.heatmap),
+        page=Page(found.heatmap, number, HEATMAP_PER_PAGE, found.header.learners),
+        confusion=confusion_tables(cat, found.confusion), hardest=hard_questions(bank, found.hardest),
+        scoped=viewer() is not None,
+    )
