@@ -78,7 +78,7 @@ def test_submit_grades_and_explains(client: FlaskClient, learner, db: Session) -
     response = client.post(url, data=PARTIAL)
     assert response.status_code == 302 and response.location == url
     page = unescape(client.get(url).data.decode())
-    assert "45.5 %" in page and "Not passed yet" in page and "5.0 of 11.0 points" in page
+    assert "45.5 %" in page and "Not passed yet" in page and "5 of 11 points" in page
     assert "You routed “Re-forecast the production budget” to Account Manager; under the separate model it is the " \
            "Project Manager's." in page
     assert "to Project Manager; under the separate model it is the Account Manager's." in page  # q1

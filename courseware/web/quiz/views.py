@@ -29,6 +29,12 @@ def _load_quiz(quiz_id: str) -> Quiz:
     return quiz
 
 
+@bp.app_template_filter("points")
+def points_filter(value: float) -> str:
+    """Points as people write them: 1, 2.5, 1.33 — never 1.0."""
+    return f"{float(value):.2f}".rstrip("0").rstrip(".")
+
+
 @bp.app_template_global()
 def quizzes_for_module(module_id: str) -> tuple[Quiz, ...]:
     """The quizzes attached to a module (for the module page)."""
