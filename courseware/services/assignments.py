@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..core.catalog import Catalog
@@ -124,17 +124,22 @@ def done_expression(user_id: Any) -> ColumnElement[bool]:
     return case((Assignment.kind == "module", module_done), else_=quiz_done)  # type: ignore[return-value]
 
 
+# Built once: My path runs this on every visit, and building it per call cost more than running it.
+_LEARNER = bindparam("user_id")
+_LEARNER_ASSIGNMENTS = (
+    select(Assignment.id, Assignment.kind, Assignment.item_id, Assignment.due_on, Assignment.cohort_id,
+           done_expression(_LEARNER).label("done"))
+    .where(or_(Assignment.user_id == _LEARNER,
+               Assignment.cohort_id == select(User.cohort_id).where(User.id == _LEARNER).scalar_subquery()))
+    .order_by(Assignment.due_on, Assignment.id)
+)
+
+
 def learner_assignments(
     session: Session, user_id: int, catalog: Catalog, today: date, quizzes: QuizLookup | None = None
 ) -> list[LearnerAssignment]:
     """Every assignment that applies to a learner, directly or through their cohort, soonest due first — one query."""
-    cohort_of_user = select(User.cohort_id).where(User.id == user_id).scalar_subquery()
-    rows = session.execute(
-        select(Assignment.id, Assignment.kind, Assignment.item_id, Assignment.due_on, Assignment.cohort_id,
-               done_expression(user_id).label("done"))
-        .where(or_(Assignment.user_id == user_id, Assignment.cohort_id == cohort_of_user))
-        .order_by(Assignment.due_on, Assignment.id)
-    ).all()
+    rows = session.execute(_LEARNER_ASSIGNMENTS, {"user_id": user_id}).all()
     result = []
     for row in rows:
         title = item_title(row.kind, row.item_id, catalog, quizzes)

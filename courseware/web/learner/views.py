@@ -19,6 +19,13 @@ from . import bp
 from .forms import CompleteForm
 
 
+STATUS_LABELS = {"complete": "Complete", "in_progress": "In progress", "available": "Not started", "locked": "Locked"}
+
+
+# A template global (not a context processor) so that imported macros see it too.
+bp.record_once(lambda state: state.app.jinja_env.globals.update(status_labels=STATUS_LABELS))
+
+
 @bp.app_template_global()
 def module_url(module_id: str) -> str:
     """The URL of a module page; My path lists every module, and url_for is 15 µs a call."""
