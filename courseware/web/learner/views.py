@@ -18,7 +18,6 @@ from ..db import catalog, get_db, side_write
 from . import bp
 from .forms import CompleteForm
 
-
 STATUS_LABELS = {"complete": "Complete", "in_progress": "In progress", "available": "Not started", "locked": "Locked"}
 
 
