@@ -24,7 +24,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    # JIT compilation only pays on long analytic queries; on a dashboard's misestimated plan it
+    # cost more than the query itself.
+    return create_engine(url, pool_pre_ping=True, connect_args={"options": "-c jit=off"}, **kwargs)
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -5,9 +5,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, Integer, Select, String, cast, func, literal, null, select, union_all
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Date,
+    Float,
+    Integer,
+    Select,
+    String,
+    bindparam,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from ..base import UTCDateTime
@@ -53,9 +69,9 @@ class MenteeTable:
     cohorts: list[CohortFacet]
 
 
-def _facets(mentor_id: int | None) -> Select[Any]:
+def _facets(mentor: Any) -> Select[Any]:
     """(position, cohort_id, name, learners): the viewer's learners counted per cohort, no cohort last."""
-    scope = scoped_learners(mentor_id).add_columns(User.cohort_id).subquery("all_scope")
+    scope = scoped_learners(mentor).add_columns(User.cohort_id).subquery("all_scope")
     order = (Cohort.name.is_(None), Cohort.name)
     return (
         select(func.row_number().over(order_by=order).label("position"), scope.c.cohort_id, Cohort.name,
@@ -73,8 +89,21 @@ def mentee_cohorts(session: Session, mentor_id: int | None) -> list[CohortFacet]
     return [CohortFacet(r.cohort_id, r.name, int(r.learners)) for r in rows]
 
 
-def _scope_cte(mentor_id: int | None, cohort_id: int | None) -> Select[Any]:
-    query = scoped_learners(mentor_id).add_columns(
+def _rows(mentor: Any, cohort: str, sort: str, descending: bool, paged: bool) -> Select[Any]:
+    """One page of the table, each row numbered (``position``) in the requested order.
+
+    ``cohort`` is 'all', 'none' (learners without a cohort) or 'one' (the ``cohort_id`` parameter).
+    """
+
+    def key_of(key: Any) -> Any:
+        return (key.desc() if descending else key.asc()).nulls_last()
+
+    def page_of(query: Select[Any]) -> Select[Any]:
+        if not paged:
+            return query
+        return query.limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer))
+
+    scope_query = scoped_learners(mentor).add_columns(
         User.display_name.label("name"),
         func.lower(User.display_name).label("sort_name"),
         User.email,
@@ -82,33 +111,17 @@ def _scope_cte(mentor_id: int | None, cohort_id: int | None) -> Select[Any]:
         User.last_seen_at,
         Cohort.name.label("cohort"),
     ).outerjoin(Cohort, Cohort.id == User.cohort_id)
-    if cohort_id == 0:
-        query = query.where(User.cohort_id.is_(None))
-    elif cohort_id is not None:
-        query = query.where(User.cohort_id == cohort_id)
-    return query
-
-
-def _rows(
-    mentor_id: int | None, module_ids: Sequence[str], today: date, cohort_id: int | None, sort: str, descending: bool,
-    page: int, per_page: int | None,
-) -> Select[Any]:
-    """One page of the table, each row numbered (``position``) in the requested order."""
-
-    def key_of(key: Any) -> Any:
-        return (key.desc() if descending else key.asc()).nulls_last()
-
-    def paged(query: Select[Any]) -> Select[Any]:
-        if per_page is None:
-            return query
-        return query.limit(per_page).offset((max(page, 1) - 1) * per_page)
-
-    scope_query = _scope_cte(mentor_id, cohort_id)
+    if cohort == "none":
+        scope_query = scope_query.where(User.cohort_id.is_(None))
+    elif cohort == "one":
+        scope_query = scope_query.where(User.cohort_id == bindparam("cohort_id", type_=Integer))
     user_keys: dict[str, Any] = {"name": func.lower(User.display_name), "email": User.email, "cohort": Cohort.name}
     if sort in _USER_SORTS:  # cut the page first: only its learners get aggregated
-        scope_query = paged(scope_query.order_by(key_of(user_keys[sort]), func.lower(User.display_name), User.id))
+        scope_query = page_of(scope_query.order_by(key_of(user_keys[sort]), func.lower(User.display_name), User.id))
     scope = scope_query.cte("scope")
 
+    module_ids: BindParameter[Any] = bindparam("module_ids", expanding=True)
+    today = bindparam("today", type_=Date)
     progress = progress_totals(scope, module_ids)
     quizzes = quiz_totals(scope)
     overdue = overdue_by_user(scope, today)
@@ -134,7 +147,28 @@ def _rows(
         .outerjoin(overdue, overdue.c.user_id == scope.c.user_id)
         .order_by(*order)
     )
-    return query if sort in _USER_SORTS else paged(query)
+    return query if sort in _USER_SORTS else page_of(query)
+
+
+@lru_cache(maxsize=256)
+def _statement(admin: bool, cohort: str, sort: str, descending: bool, paged: bool) -> Select[Any]:
+    """The mentor home's one statement for this shape, built once: values travel as bound parameters.
+
+    Building this statement costs more than running it for a caseload of fifty, so each shape
+    (viewer kind, filter kind, sort, direction, paged or not) is built once per process.
+    """
+    mentor = None if admin else bindparam("mentor_id", type_=Integer)
+    rows = _rows(mentor, cohort, sort, descending, paged).subquery("page")
+    facets = _facets(mentor).subquery("facets")
+    both = union_all(
+        select(literal("row", String).label("kind"), rows.c.position, rows.c.user_id, rows.c.name, rows.c.email,
+               rows.c.cohort_id, rows.c.cohort, rows.c.completed, rows.c.passed, rows.c.score, rows.c.activity,
+               rows.c.overdue),
+        select(literal("facet", String), facets.c.position, cast(null(), Integer), cast(null(), String),
+               cast(null(), String), facets.c.cohort_id, facets.c.name, facets.c.learners, literal(0, Integer),
+               cast(null(), Float), cast(null(), UTCDateTime), literal(0, Integer)),
+    ).subquery("both")
+    return select(both).order_by(both.c.kind, both.c.position)
 
 
 def mentor_mentees(
@@ -158,19 +192,18 @@ def mentor_mentees(
     """
     if sort not in SORT_KEYS:
         sort = "name"
-    rows = _rows(mentor_id, module_ids, today, cohort_id, sort, direction == "desc", page, per_page).subquery("page")
-    facets = _facets(mentor_id).subquery("facets")
-    both = union_all(
-        select(literal("row", String).label("kind"), rows.c.position, rows.c.user_id, rows.c.name, rows.c.email,
-               rows.c.cohort_id, rows.c.cohort, rows.c.completed, rows.c.passed, rows.c.score, rows.c.activity,
-               rows.c.overdue),
-        select(literal("facet", String), facets.c.position, cast(null(), Integer), cast(null(), String),
-               cast(null(), String), facets.c.cohort_id, facets.c.name, facets.c.learners, literal(0, Integer),
-               cast(null(), Float), cast(null(), UTCDateTime), literal(0, Integer)),
-    ).subquery("both")
+    cohort = "all" if cohort_id is None else "none" if cohort_id == 0 else "one"
+    statement = _statement(mentor_id is None, cohort, sort, direction == "desc", per_page is not None)
+    params: dict[str, Any] = {"module_ids": list(module_ids), "today": today}
+    if mentor_id is not None:
+        params["mentor_id"] = mentor_id
+    if cohort == "one":
+        params["cohort_id"] = cohort_id
+    if per_page is not None:
+        params.update(limit=per_page, offset=(max(page, 1) - 1) * per_page)
     table: list[MenteeRow] = []
     cohorts: list[CohortFacet] = []
-    for r in session.execute(select(both).order_by(both.c.kind, both.c.position)):
+    for r in session.execute(statement, params):
         if r.kind == "facet":
             cohorts.append(CohortFacet(r.cohort_id, r.cohort, int(r.completed)))
         else:

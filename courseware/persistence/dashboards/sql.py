@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import (
     CTE,
+    BindParameter,
     Boolean,
     ColumnElement,
     Float,
@@ -103,9 +104,10 @@ def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def completed_in(module_ids: Sequence[str]) -> ColumnElement[bool]:
-    """A module_progress row that completes a module of the current course."""
-    return and_(ModuleProgress.completed_at.is_not(None), ModuleProgress.module_id.in_(list(module_ids)))
+def completed_in(module_ids: Sequence[str] | BindParameter[Any]) -> ColumnElement[bool]:
+    """A module_progress row that completes a module of the current course (ids, or an expanding parameter)."""
+    ids = module_ids if isinstance(module_ids, BindParameter) else list(module_ids)
+    return and_(ModuleProgress.completed_at.is_not(None), ModuleProgress.module_id.in_(ids))
 
 
 # ---------------------------------------------------------------------------- who sees whom
@@ -135,7 +137,7 @@ def visible(user_id: Any, mentor_id: int | None) -> ColumnElement[bool]:
 # ---------------------------------------------------------------------------- shared aggregates
 
 
-def overdue_by_user(people: CTE | Subquery, today: date) -> Subquery:
+def overdue_by_user(people: CTE | Subquery, today: date | BindParameter[Any]) -> Subquery:
     """(user_id, overdue): assignments due before ``today`` and not done, for the people of ``people``.
 
     ``people`` needs ``user_id`` and ``cohort_id`` columns.  An assignment reaches a learner
@@ -198,7 +200,7 @@ def quiz_totals(people: CTE | Subquery) -> Subquery:
     )
 
 
-def progress_totals(people: CTE | Subquery, module_ids: Sequence[str]) -> Subquery:
+def progress_totals(people: CTE | Subquery, module_ids: Sequence[str] | BindParameter[Any]) -> Subquery:
     """(user_id, completed, last_progress) per learner: modules of the course completed, latest progress time."""
     return (
         select(

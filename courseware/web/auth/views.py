@@ -7,6 +7,7 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from ...persistence import queries
+from ...persistence.base import utcnow
 from ...services import accounts
 from ..db import get_db
 from ..security import SignedInUser, safe_next
@@ -24,6 +25,8 @@ def login() -> str | Response:
         db = get_db()
         user = accounts.authenticate(db, form.email.data or "", form.password.data or "")
         if user is not None:
+            user.last_seen_at = utcnow()  # so the first page after signing in need not write it
+            db.commit()
             session.clear()  # no state from before sign-in survives it
             login_user(SignedInUser(queries.principal_of(user)), remember=bool(form.remember.data))
             session.permanent = True

@@ -10,8 +10,6 @@ from ...core.quiz import QuizBank
 from ...core.rendering import RenderError, render_user_markdown
 from ...persistence import dashboards as q
 
-STATUS_LABELS = {"complete": "Complete", "in_progress": "In progress", "not_started": "Not started"}
-
 
 def short(text: str, limit: int = 90) -> str:
     """``text`` on one line, cut at a word boundary to at most ``limit`` characters."""
