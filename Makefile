@@ -5,7 +5,6 @@ BIN := $(VENV)/bin
 DEMO_PASSWORD ?= courseware-demo
 HOST ?= 127.0.0.1
 PORT ?= 5000
-export COURSEWARE_DEVELOPMENT ?= 1
 
 .PHONY: run test lint check bench clean
 
@@ -17,6 +16,8 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
+# The demo runs in development mode: a generated secret key kept in instance/, cookies over plain http.
+run: export COURSEWARE_DEVELOPMENT = 1
 run: $(VENV)/.installed
 	$(BIN)/courseware init-db
 	$(BIN)/courseware seed-demo --if-empty --password '$(DEMO_PASSWORD)'

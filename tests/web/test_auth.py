@@ -103,7 +103,7 @@ def test_cookie_flags(auth, people) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_production_cookies_are_secure_and_key_is_required(database_url: str) -> None:
-    config = make_config(database_url, TESTING=False, SECRET_KEY=None)
+    config = make_config(database_url, TESTING=False, SECRET_KEY=None, DEVELOPMENT=False)
     from courseware.app import ConfigError
 
     with pytest.raises(ConfigError):
