@@ -28,6 +28,7 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/courseware check
 	$(BIN)/pytest -q
 

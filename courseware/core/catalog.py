@@ -248,7 +248,7 @@ def load_registry(content_dir: Path, problems: list[Problem]) -> Registry:
     for required, have, key in ((REQUIRED_ROLES, roles, "roles"), (REQUIRED_AREAS, areas, "areas")):
         missing = [r for r in required if r not in {x.id for x in have}]
         if missing and key in data:
-            check.add(data.line_of(key), f"'{key}' must include {', '.join(missing)}")
+            check.add(strict_yaml.line_of(data, key), f"'{key}' must include {', '.join(missing)}")
     return Registry(tuple(sorted(tracks, key=lambda t: (t.order, t.id))), roles, areas)
 
 
@@ -299,15 +299,15 @@ def _load_module(path: Path, registry: Registry, problems: list[Problem]) -> _Dr
     known = {"id", "title", "track", "order", "summary", "minutes", "areas", "prerequisites"}
     for key in meta:
         if key not in known:
-            check.add(meta.line_of(key), f"unknown field '{key}'")
+            check.add(strict_yaml.line_of(meta, key), f"unknown field '{key}'")
     if track is not None and track not in {t.id for t in registry.tracks}:
-        check.add(meta.line_of("track"), f"unknown track '{track}'")
+        check.add(strict_yaml.line_of(meta, "track"), f"unknown track '{track}'")
     area_ids = {a.id for a in registry.areas}
     for i, area in enumerate(areas):
         if area not in area_ids:
             check.add(meta["areas"].line_of(i), f"unknown knowledge area '{area}'")
     if minutes is not None and minutes < 1:
-        check.add(meta.line_of("minutes"), "'minutes' must be at least 1")
+        check.add(strict_yaml.line_of(meta, "minutes"), "'minutes' must be at least 1")
     try:
         rendered = render_content(body)
     except RenderError as exc:
@@ -320,7 +320,7 @@ def _load_module(path: Path, registry: Registry, problems: list[Problem]) -> _Dr
         areas=tuple(areas), prerequisites=tuple(prerequisites), html=rendered.html, toc=rendered.toc,
         words=len(re.findall(r"\b\w[\w'’-]*\b", body)), path=check.path,
     )
-    lines = {"id": meta.line_of("id"), "prerequisites": meta.line_of("prerequisites"), "order": meta.line_of("order")}
+    lines = {key: strict_yaml.line_of(meta, key) for key in ("id", "prerequisites", "order")}
     if "prerequisites" in meta:
         for i, _ in enumerate(prerequisites):
             lines[f"prerequisites.{i}"] = meta["prerequisites"].line_of(i)

@@ -77,7 +77,7 @@ class StrictLoader(yaml.SafeLoader):
                 event.start_mark.line + 1,
             )
         node = Composer.compose_node(self, parent, index)
-        return node  # type: ignore[no-any-return]
+        return node  # type: ignore[return-value]
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> LineDict:  # type: ignore[override]
         if not isinstance(node, MappingNode):

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, and_, bindparam, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Integer, and_, bindparam, case, exists, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import BindParameter
 
 from ..core.catalog import Catalog
 from ..core.errors import InvalidInput, NotFound
@@ -125,7 +126,7 @@ def done_expression(user_id: Any) -> ColumnElement[bool]:
 
 
 # Built once: My path runs this on every visit, and building it per call cost more than running it.
-_LEARNER = bindparam("user_id")
+_LEARNER: BindParameter[int] = bindparam("user_id", type_=Integer)
 _LEARNER_ASSIGNMENTS = (
     select(Assignment.id, Assignment.kind, Assignment.item_id, Assignment.due_on, Assignment.cohort_id,
            done_expression(_LEARNER).label("done"))
