@@ -33,7 +33,7 @@ from sqlalchemy import create_engine, event, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from pages import PASSWORD, free_port, gunicorn, sign_in, wait_for, wrk  # noqa: E402
+from pages import PASSWORD, serving, sign_in, wrk  # noqa: E402
 from report import write_section  # noqa: E402
 
 from courseware.app import create_app  # noqa: E402
@@ -212,23 +212,14 @@ def wrk_round(url: str, content: Path, duration: int, connections: int, rounds: 
     """Mentor home and the bare hello app under gunicorn (2 sync workers), alternating; medians of requests/s."""
     env = {**os.environ, "COURSEWARE_DATABASE_URL": url, "COURSEWARE_CONTENT_DIR": str(content),
            "COURSEWARE_SECRET_KEY": "bench-" + "x" * 32, "COURSEWARE_DEVELOPMENT": "1"}
-    app_port, hello_port = free_port(), free_port()
-    servers = [gunicorn("wsgi:app", app_port, env, REPO), gunicorn("hello:app", hello_port, env, REPO / "bench")]
-    try:
-        base = f"http://127.0.0.1:{app_port}"
-        wait_for(f"{base}/login")
-        wait_for(f"http://127.0.0.1:{hello_port}/")
+    with serving(env) as (base, hello_base):
         cookie = sign_in(base, "mentor@example.com")
         rates: dict[str, list[float]] = {"hello": [], "signed-in redirect": [], "mentor home": []}
         for _ in range(rounds):
-            rates["hello"].append(wrk(f"http://127.0.0.1:{hello_port}/", duration, connections))
+            rates["hello"].append(wrk(f"{hello_base}/", duration, connections))
             # The ceiling of any signed-in page: load the user from the cookie, answer 302, render nothing.
             rates["signed-in redirect"].append(wrk(f"{base}/login", duration, connections, cookie))
             rates["mentor home"].append(wrk(f"{base}/mentor/", duration, connections, cookie))
-    finally:
-        for server in servers:
-            server.terminate()
-            server.wait(10)
     return {name: statistics.median(values) for name, values in rates.items()}
 
 

@@ -20,6 +20,8 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.cookies import SimpleCookie
 from pathlib import Path
 
@@ -58,6 +60,22 @@ def gunicorn(app: str, port: int, env: dict[str, str], cwd: Path) -> subprocess.
          "--log-level", "warning", app],
         cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
+
+
+@contextmanager
+def serving(env: dict[str, str]) -> Iterator[tuple[str, str]]:
+    """Courseware and the bare hello app under the same gunicorn command; yields both base URLs."""
+    app_port, hello_port = free_port(), free_port()
+    servers = [gunicorn("wsgi:app", app_port, env, REPO), gunicorn("hello:app", hello_port, env, REPO / "bench")]
+    try:
+        base, hello = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{hello_port}"
+        wait_for(f"{base}/login")
+        wait_for(f"{hello}/")
+        yield base, hello
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(10)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -116,33 +134,26 @@ def main() -> None:
     subprocess.run([str(BIN / "courseware"), "init-db"], env=env, check=True, cwd=REPO, stdout=subprocess.DEVNULL)
     subprocess.run([str(BIN / "courseware"), "seed-demo", "--password", PASSWORD], env=env, check=True, cwd=REPO,
                    stdout=subprocess.DEVNULL)
-    app_port, hello_port = free_port(), free_port()
-    servers = [gunicorn("wsgi:app", app_port, env, REPO), gunicorn("hello:app", hello_port, env, REPO / "bench")]
     try:
-        base = f"http://127.0.0.1:{app_port}"
-        wait_for(f"{base}/login")
-        wait_for(f"http://127.0.0.1:{hello_port}/")
-        cookie = sign_in(base, "learner@example.com")
-        # The demo learner has started this module: the page is a signed-in read with progress lookups.
-        lesson = f"{base}/modules/origins-of-confusion"
-        pages = {"lesson page": lesson, "My path": f"{base}/"}
-        for url in pages.values():  # warm up and check that the pages really serve signed in
-            request = urllib.request.Request(url, headers={"Cookie": cookie, "User-Agent": AGENT})
-            body = urllib.request.build_opener(NoRedirect).open(request).read().decode()
-            assert "Sign out" in body, f"{url} is not signed in"
-        rates: dict[str, list[float]] = {"hello": [], **{name: [] for name in pages}}
-        shares: dict[str, list[float]] = {name: [] for name in pages}
-        for _ in range(args.rounds):
-            for name, url in pages.items():
-                hello = wrk(f"http://127.0.0.1:{hello_port}/", args.duration, args.connections)
-                page = wrk(url, args.duration, args.connections, cookie)
-                rates["hello"].append(hello)
-                rates[name].append(page)
-                shares[name].append(page / hello)
+        with serving(env) as (base, hello_base):
+            cookie = sign_in(base, "learner@example.com")
+            # The demo learner has started this module: the page is a signed-in read with progress lookups.
+            lesson = f"{base}/modules/origins-of-confusion"
+            pages = {"lesson page": lesson, "My path": f"{base}/"}
+            for url in pages.values():  # warm up and check that the pages really serve signed in
+                request = urllib.request.Request(url, headers={"Cookie": cookie, "User-Agent": AGENT})
+                body = urllib.request.build_opener(NoRedirect).open(request).read().decode()
+                assert "Sign out" in body, f"{url} is not signed in"
+            rates: dict[str, list[float]] = {"hello": [], **{name: [] for name in pages}}
+            shares: dict[str, list[float]] = {name: [] for name in pages}
+            for _ in range(args.rounds):
+                for name, url in pages.items():
+                    hello = wrk(f"{hello_base}/", args.duration, args.connections)
+                    page = wrk(url, args.duration, args.connections, cookie)
+                    rates["hello"].append(hello)
+                    rates[name].append(page)
+                    shares[name].append(page / hello)
     finally:
-        for server in servers:
-            server.terminate()
-            server.wait(10)
         shutil.rmtree(workdir, ignore_errors=True)
 
     lines = ["| page | requests/s (median) | share of hello (median of rounds) | target | met |", "|---|---:|---:|---:|---|",
