@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -10,12 +11,28 @@ from flask import Flask
 
 from .config import REPO_ROOT, Defaults
 from .core.catalog import load_catalog
+from .core.errors import ContentError
 from .core.quiz import load_quizzes
 from .persistence.db import make_engine, make_session_factory
 
 
 class ConfigError(RuntimeError):
     """The configuration cannot run the app (e.g. no secret key in production)."""
+
+
+def create_app_or_exit() -> Flask:
+    """create_app for servers and the CLI: content or configuration problems are printed, then exit 1.
+
+    No traceback wall: each content problem is one ``path:line: message`` line on stderr.
+    """
+    try:
+        return create_app()
+    except ContentError as exc:
+        print("\n".join(str(p) for p in exc.problems), file=sys.stderr)
+        print(f"courseware: the content has {len(exc.problems)} problem(s); fix them and start again.", file=sys.stderr)
+    except ConfigError as exc:
+        print(f"courseware: {exc}", file=sys.stderr)
+    raise SystemExit(1)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

@@ -11,23 +11,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from .app import create_app_or_exit
 from .core.errors import ContentError
-
-
-def _create_app() -> Flask:
-    """Build the app for the CLI; content problems are printed, never a traceback."""
-    from .app import ConfigError, create_app
-
-    try:
-        return create_app()
-    except ContentError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"courseware: the content has {len(exc.problems)} problem(s); fix them and start again.", err=True)
-        sys.exit(1)
-    except ConfigError as exc:
-        click.echo(f"courseware: {exc}", err=True)
-        sys.exit(1)
 
 
 @click.command("init-db")
@@ -138,14 +123,10 @@ def import_users_command(csv_file: Path) -> None:
 @click.option("--quizzes", "quiz_dir", type=click.Path(path_type=Path), help="Quiz directory to check.")
 def check_command(content_dir: Path | None, quiz_dir: Path | None) -> None:
     """Validate content and quizzes; print each problem as path:line: message."""
-    import os
 
-    from .config import Defaults
     from .core.validate import check_course
 
-    content_dir = content_dir or Path(os.environ.get("COURSEWARE_CONTENT_DIR") or Defaults.CONTENT_DIR)
-    quiz_dir = quiz_dir or Path(os.environ.get("COURSEWARE_QUIZ_DIR") or Defaults.QUIZ_DIR)
-    report = check_course(content_dir, quiz_dir)
+    report = check_course(content_dir or _configured_dir("CONTENT_DIR"), quiz_dir or _configured_dir("QUIZ_DIR"))
     for problem in report.problems:
         click.echo(str(problem))
     if report.problems:
@@ -164,14 +145,12 @@ def grade_command(quiz_file: Path, answers_file: Path, model: str, content_dir: 
     """Grade an answers JSON file against a quiz file and print the grade as JSON."""
     import json
 
-    from .config import Defaults
     from .core.catalog import load_catalog
     from .core.grading import AnswerError, grade
     from .core.quiz import load_quiz_file
 
-    content_dir = content_dir or Path(os.environ.get("COURSEWARE_CONTENT_DIR") or Defaults.CONTENT_DIR)
     try:
-        catalog = load_catalog(content_dir)
+        catalog = load_catalog(content_dir or _configured_dir("CONTENT_DIR"))
     except ContentError as exc:
         _fail("\n".join(str(p) for p in exc.problems))
     quiz, problems = load_quiz_file(quiz_file, catalog.registry, catalog)
@@ -188,6 +167,13 @@ def grade_command(quiz_file: Path, answers_file: Path, model: str, content_dir: 
     click.echo(json.dumps(result.to_json(), indent=2))
 
 
+def _configured_dir(key: str) -> Path:
+    """COURSEWARE_<key> from the environment, else the default (commands that run without an app)."""
+    from .config import Defaults
+
+    return Path(os.environ.get(f"COURSEWARE_{key}") or getattr(Defaults, key))
+
+
 def _fail(message: str) -> NoReturn:
     click.echo(message, err=True)
     sys.exit(2)
@@ -202,7 +188,7 @@ def register_commands(app: Flask) -> None:
         app.cli.add_command(command)
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+@click.group(cls=FlaskGroup, create_app=create_app_or_exit, add_version_option=False)
 def cli() -> None:
     """Courseware: AM/PM onboarding. Run `courseware run` to serve, `courseware check` to validate content."""
 

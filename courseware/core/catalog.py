@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -100,9 +99,11 @@ class Catalog:
     registry: Registry
     modules: tuple[Module, ...]
     _by_id: dict[str, Module] = field(default_factory=dict, compare=False, repr=False)
+    _position: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self._by_id.update({m.id: m for m in self.modules})
+        self._position.update({m.id: i for i, m in enumerate(self.modules)})
 
     def get(self, module_id: str) -> Module | None:
         """The module with this id, or None."""
@@ -118,8 +119,7 @@ class Catalog:
 
     def neighbours(self, module_id: str) -> tuple[Module | None, Module | None]:
         """The previous and next module along the whole path."""
-        ids = [m.id for m in self.modules]
-        i = ids.index(module_id)
+        i = self._position[module_id]
         return (
             self.modules[i - 1] if i > 0 else None,
             self.modules[i + 1] if i + 1 < len(self.modules) else None,
@@ -395,8 +395,3 @@ def load_catalog(content_dir: Path | str) -> Catalog:
     track_rank = {t.id: i for i, t in enumerate(registry.tracks)}
     modules = sorted((d.module for d in drafts.values()), key=lambda m: (track_rank[m.track], m.order, m.id))
     return Catalog(registry, tuple(modules))
-
-
-def iter_problems(exc: ContentError) -> Iterable[str]:
-    """The problems of a ContentError as printable lines."""
-    return (str(p) for p in exc.problems)

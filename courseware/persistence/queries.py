@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import ColumnElement, bindparam, case, exists, func, select
 from sqlalchemy.orm import Session
 
-from .models import ModuleProgress, User, UserRole
+from .models import Attempt, ModuleProgress, User, UserRole
 
 
 def user_by_email(session: Session, email: str) -> User | None:
@@ -94,3 +95,22 @@ def users_page(
         session.scalars(query.order_by(func.lower(User.display_name), User.id).limit(per_page).offset((page - 1) * per_page))
     )
     return users, total
+
+
+def assignment_done(user_id: Any, kind: Any, item_id: Any) -> ColumnElement[bool]:
+    """SQL: the learner has done an assigned item — a module once completed, a quiz once a submitted attempt passed.
+
+    The one statement of the rule; ``user_id``, ``kind`` and ``item_id`` are columns or values to correlate with.
+    """
+    module_done = exists().where(
+        ModuleProgress.user_id == user_id,
+        ModuleProgress.module_id == item_id,
+        ModuleProgress.completed_at.is_not(None),
+    )
+    quiz_done = exists().where(
+        Attempt.user_id == user_id,
+        Attempt.quiz_id == item_id,
+        Attempt.state == "submitted",
+        Attempt.passed.is_(True),
+    )
+    return case((kind == "module", module_done), else_=quiz_done)  # type: ignore[return-value]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Iterable
+from functools import cache
 
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -16,8 +17,15 @@ from ..persistence.models import ROLES, User, UserRole
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 8
-# A hash to compare against when the email is unknown, so both failures cost the same time.
-_DUMMY_HASH = generate_password_hash("courseware-timing-equaliser", method="scrypt")
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash to check against when the email is unknown, so both failures cost the same time.
+
+    Made on first use, not at import: every gunicorn worker and CLI command would pay for it.
+    """
+    return generate_password_hash("courseware-timing-equaliser", method="scrypt")
 
 
 def new_session_token() -> str:
@@ -70,7 +78,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     """The active user with these credentials, or None — the same None for every failure."""
     user = queries.user_by_email(session, email or "")
     if user is None:
-        check_password_hash(_DUMMY_HASH, password or "")
+        check_password_hash(_dummy_hash(), password or "")
         return None
     if not check_password_hash(user.password_hash, password or "") or not user.active:
         return None

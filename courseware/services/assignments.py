@@ -7,14 +7,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, Integer, and_, bindparam, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Integer, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter
 
 from ..core.catalog import Catalog
 from ..core.errors import InvalidInput, NotFound
+from ..persistence import queries
 from ..persistence.base import utcnow
-from ..persistence.models import Assignment, Attempt, Cohort, ModuleProgress, User
+from ..persistence.dashboards.sql import overdue_by_user
+from ..persistence.models import Assignment, Cohort, User
 
 KINDS = ("module", "quiz")
 
@@ -107,22 +109,8 @@ def delete_assignment(session: Session, assignment_id: int) -> None:
 
 
 def done_expression(user_id: Any) -> ColumnElement[bool]:
-    """SQL: whether the learner ``user_id`` (a value or a column) has done the assignment of the current row.
-
-    A module is done once completed; a quiz once a submitted attempt of it passed.
-    """
-    module_done = exists().where(
-        ModuleProgress.user_id == user_id,
-        ModuleProgress.module_id == Assignment.item_id,
-        ModuleProgress.completed_at.is_not(None),
-    )
-    quiz_done = exists().where(
-        Attempt.user_id == user_id,
-        Attempt.quiz_id == Assignment.item_id,
-        Attempt.state == "submitted",
-        Attempt.passed.is_(True),
-    )
-    return case((Assignment.kind == "module", module_done), else_=quiz_done)  # type: ignore[return-value]
+    """SQL: whether the learner ``user_id`` (a value or a column) has done the assignment of the current row."""
+    return queries.assignment_done(user_id, Assignment.kind, Assignment.item_id)
 
 
 # Built once: My path runs this on every visit, and building it per call cost more than running it.
@@ -159,14 +147,9 @@ def overdue_counts(session: Session, user_ids: Iterable[int] | Any, today: date)
     Learners without an overdue assignment are absent from the result.
     """
     ids = user_ids if hasattr(user_ids, "subquery") else list(user_ids)
-    rows = session.execute(
-        select(User.id, func.count(Assignment.id))
-        .join(Assignment, or_(Assignment.user_id == User.id,
-                              and_(Assignment.cohort_id.is_not(None), Assignment.cohort_id == User.cohort_id)))
-        .where(User.id.in_(ids), Assignment.due_on < today, ~done_expression(User.id))
-        .group_by(User.id)
-    ).all()
-    return {user: count for user, count in rows}
+    people = select(User.id.label("user_id"), User.cohort_id).where(User.id.in_(ids)).subquery("people")
+    overdue = overdue_by_user(people, today)
+    return {user: count for user, count in session.execute(select(overdue.c.user_id, overdue.c.overdue)).all()}
 
 
 def assignments_page(

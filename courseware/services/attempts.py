@@ -99,8 +99,8 @@ def start_attempt(session: Session, quiz: Quiz, user_id: int, model: str, seed: 
     return attempt
 
 
-def submit_attempt(session: Session, quiz: Quiz, attempt: Attempt, answers: Mapping[str, Any]) -> tuple[Grade, bool]:
-    """Grade and record an open attempt exactly once; (grade, False) when it was already submitted.
+def submit_attempt(session: Session, quiz: Quiz, attempt: Attempt, answers: Mapping[str, Any]) -> Grade | None:
+    """Grade and record an open attempt exactly once; None when it was already submitted (the first submit stands).
 
     The conditional UPDATE is the lock: of two racing submits only one sees a row count of 1.
     """
@@ -115,8 +115,7 @@ def submit_attempt(session: Session, quiz: Quiz, attempt: Attempt, answers: Mapp
         .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        session.refresh(attempt)
-        return grade(quiz, attempt.answers or {}, attempt.model), False
+        return None
     session.execute(insert(AttemptItem), [
         {"attempt_id": attempt.id, "user_id": attempt.user_id, "quiz_id": quiz.id, "question_id": item.question_id,
          "item_id": item.item_id, "kind": item.kind, "area": item.area, "expected": item.expected, "given": item.given,
@@ -125,4 +124,4 @@ def submit_attempt(session: Session, quiz: Quiz, attempt: Attempt, answers: Mapp
         for question in result.questions for item in question.items
     ])
     session.refresh(attempt)
-    return result, True
+    return result

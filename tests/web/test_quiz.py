@@ -168,3 +168,17 @@ def test_quiz_list_shows_best_scores(client: FlaskClient, learner) -> None:  # t
     client.post(start(client), data=PARTIAL)
     page = client.get("/quizzes").data.decode()
     assert "45.5 %" in page and "Not passed yet" in page
+
+
+def test_result_survives_a_quiz_changed_since_submission(client: FlaskClient, learner, db: Session) -> None:  # type: ignore[no-untyped-def]
+    url = start(client)
+    client.post(url, data=PARTIAL)
+    attempt = db.scalar(select(Attempt))
+    assert attempt is not None
+    attempt.answers = {**(attempt.answers or {}), "q1": "option-since-removed"}  # as if the quiz had changed
+    db.commit()
+    response = client.get(url)
+    page = unescape(response.data.decode())
+    assert response.status_code == 200
+    assert "45.5 %" in page and "5 of 11 points" in page  # the recorded grade stands
+    assert "This quiz has changed since you took it" in page

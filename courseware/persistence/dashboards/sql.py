@@ -24,7 +24,6 @@ from sqlalchemy import (
     cast,
     exists,
     func,
-    or_,
     select,
     true,
     union,
@@ -38,6 +37,7 @@ from sqlalchemy.sql.visitors import InternalTraversal
 
 from ..base import UTCDateTime
 from ..models import Assignment, Attempt, Mentorship, ModuleProgress, User, UserRole
+from ..queries import assignment_done
 
 ROUTED_KINDS = ("route", "split")
 
@@ -150,20 +150,9 @@ def overdue_by_user(people: CTE | Subquery, today: date | BindParameter[Any]) ->
         select(*columns).join(Assignment, Assignment.cohort_id == people.c.cohort_id).where(Assignment.due_on < today)
     )
     due = union_all(direct, via_cohort).subquery("due")
-    module_done = exists().where(
-        ModuleProgress.user_id == due.c.user_id,
-        ModuleProgress.module_id == due.c.item_id,
-        ModuleProgress.completed_at.is_not(None),
-    )
-    quiz_done = exists().where(
-        Attempt.user_id == due.c.user_id,
-        Attempt.quiz_id == due.c.item_id,
-        Attempt.state == "submitted",
-        Attempt.passed.is_(True),
-    )
     return (
         select(due.c.user_id, func.count().label("overdue"))
-        .where(or_(and_(due.c.kind == "module", ~module_done), and_(due.c.kind == "quiz", ~quiz_done)))
+        .where(~assignment_done(due.c.user_id, due.c.kind, due.c.item_id))
         .group_by(due.c.user_id)
         .subquery("overdue")
     )

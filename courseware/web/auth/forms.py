@@ -11,7 +11,3 @@ class LoginForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(message="Enter your email."), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(message="Enter your password.")])
     remember = BooleanField("Keep me signed in on this device")
-
-
-class LogoutForm(FlaskForm):
-    """An empty form: its CSRF token makes sign-out a deliberate act."""

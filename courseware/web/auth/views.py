@@ -10,9 +10,10 @@ from ...persistence import queries
 from ...persistence.base import utcnow
 from ...services import accounts
 from ..db import get_db
+from ..forms_common import ButtonForm
 from ..security import SignedInUser, safe_next
 from . import bp
-from .forms import LoginForm, LogoutForm
+from .forms import LoginForm
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -40,7 +41,7 @@ def logout() -> str | Response:
     """Sign out (POST); a GET asks for confirmation."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
-    form = LogoutForm()
+    form = ButtonForm()  # its CSRF token makes sign-out a deliberate act
     if form.validate_on_submit():
         db = get_db()
         user = accounts.get_user(db, current_user.id)

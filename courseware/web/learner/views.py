@@ -15,8 +15,8 @@ from ...persistence import queries
 from ...services import progress
 from ...services.assignments import learner_assignments
 from ..db import catalog, get_db, side_write
+from ..forms_common import ButtonForm
 from . import bp
-from .forms import CompleteForm
 
 STATUS_LABELS = {"complete": "Complete", "in_progress": "In progress", "available": "Not started", "locked": "Locked"}
 
@@ -85,7 +85,7 @@ def module(module_id: str) -> str:
     previous, following = cat.neighbours(found.id)
     return render_template(
         "learner/module.html", module=found, state=state, previous=previous, following=following,
-        track=cat.track(found.track), form=CompleteForm(),
+        track=cat.track(found.track), form=ButtonForm(),
     )
 
 
@@ -94,7 +94,7 @@ def module(module_id: str) -> str:
 def complete(module_id: str) -> Response:
     """Mark a module complete (idempotent) and go on to the next one."""
     found = _load_module(module_id)
-    form = CompleteForm()
+    form = ButtonForm()
     if not form.validate_on_submit():
         abort(400)
     db = get_db()

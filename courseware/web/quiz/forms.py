@@ -9,14 +9,10 @@ from wtforms import Field, RadioField
 from wtforms.fields.choices import SelectChoice
 
 from ...core.catalog import Registry
-from ...core.quiz import RACI_LETTERS, Question, Quiz
-from ..forms_common import ButtonForm, MultiCheckboxField
+from ...core.quiz import RACI_LETTERS, Quiz
+from ..forms_common import MultiCheckboxField
 
 RACI_LABELS = {"R": "Responsible", "A": "Accountable", "C": "Consulted", "I": "Informed"}
-
-
-class StartForm(ButtonForm):
-    """Start or resume an attempt."""
 
 
 def field_name(question_id: str, item_id: str = "") -> str:
@@ -84,11 +80,3 @@ def prefill(quiz: Quiz, answers: dict[str, Any]) -> dict[str, Any]:
         else:
             data[field_name(q.id)] = value
     return data
-
-
-def question_fields(form: FlaskForm, q: Question) -> list[tuple[str, Field]]:
-    """(item id, field) pairs of one question, in display order, for the template."""
-    if q.type in ("route", "choice"):
-        return [("", form[field_name(q.id)])]
-    items = [t.id for t in q.tasks] if q.type == "split" else list(q.roles)
-    return [(i, form[field_name(q.id, i)]) for i in items]

@@ -14,7 +14,6 @@ MODEL_TEXT = {
     "hybrid": ("Hybrid: on smaller accounts the AM also runs execution, mentored by a Delivery/PMO manager; "
                "larger accounts keep a dedicated PM."),
 }
-MODEL_NAME = {"separate": "separate", "hybrid": "hybrid"}
 
 
 @dataclass(frozen=True)
@@ -109,7 +108,7 @@ def result_view(quiz: Quiz, result: Grade, answers: dict[str, Any], catalog: Cat
         task = q.task(m.task) if m.task else None
         what = task.text if task else _short(q.prompt)
         misroutes.append(
-            f"You routed “{what}” to {reg.role_label(m.given)}; under the {MODEL_NAME[result.model]} model it is "
+            f"You routed “{what}” to {reg.role_label(m.given)}; under the {result.model} model it is "
             f"{_possessive(reg.role_label(m.expected))}."
         )
     areas = tuple(sorted(((reg.area_label(a), v) for a, v in result.areas.items()), key=lambda x: x[0]))

@@ -11,9 +11,10 @@ from ...core.quiz import Quiz, QuizBank
 from ...services import attempts as attempt_service
 from ...services.organisation import effective_model
 from ..db import catalog, get_db
+from ..forms_common import ButtonForm
 from ..security import csrf
 from . import bp
-from .forms import RACI_LABELS, StartForm, answers_from_form, attempt_form_class, field_name, prefill
+from .forms import RACI_LABELS, answers_from_form, attempt_form_class, field_name, prefill
 from .presenters import MODEL_TEXT, result_view
 
 
@@ -60,7 +61,7 @@ def intro(quiz_id: str) -> str:
     model = effective_model(db, current_user.id)
     past = attempt_service.past_attempts(db, current_user.id, quiz.id)
     return render_template("quiz/intro.html", quiz=quiz, standing=standing, model=model, model_text=MODEL_TEXT[model],
-                           past=past, form=StartForm(), module=catalog().get(quiz.module or ""))
+                           past=past, form=ButtonForm(), module=catalog().get(quiz.module or ""))
 
 
 @bp.route("/quizzes/<quiz_id>/start", methods=["POST"])
@@ -68,7 +69,7 @@ def intro(quiz_id: str) -> str:
 def start(quiz_id: str) -> Response:
     """Start (or resume) an attempt and go to it."""
     quiz = _load_quiz(quiz_id)
-    if not StartForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     db = get_db()
     try:
@@ -91,10 +92,12 @@ def attempt(attempt_id: int) -> str | Response:
     if found.state == "submitted":
         if request.method == "POST":  # a double click or a replay: the first submit stands
             return redirect(url_for("quiz.attempt", attempt_id=found.id))
-        result = grade(quiz, found.answers or {}, found.model)
-        return render_template("quiz/result.html", quiz=quiz, attempt=found,
-                               view=result_view(quiz, result, found.answers or {}, catalog()),
-                               model_text=MODEL_TEXT[found.model], form=StartForm())
+        try:  # explain the recorded grade; a quiz changed since then may no longer fit the answers
+            view = result_view(quiz, grade(quiz, found.answers or {}, found.model), found.answers or {}, catalog())
+        except AnswerError:
+            view = None
+        return render_template("quiz/result.html", quiz=quiz, attempt=found, view=view,
+                               model_text=MODEL_TEXT[found.model])
     form_class = attempt_form_class(quiz, found.layout, catalog().registry)
     form = form_class()
     message = None
