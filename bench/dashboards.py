@@ -40,6 +40,7 @@ from courseware.app import create_app  # noqa: E402
 from courseware.persistence.db import make_session_factory, upgrade  # noqa: E402
 from courseware.persistence.models import Cohort, Mentorship, User  # noqa: E402
 from courseware.services.seed import seed_demo  # noqa: E402
+from courseware.state import state_of
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -134,12 +135,12 @@ def app_config(url: str, content: Path) -> dict[str, Any]:
 def seed(app: Flask, size: int) -> float:
     """Seed the demo organisation with ``size`` synthetic learners; refresh planner statistics; return seconds."""
     started = time.perf_counter()
-    factory = make_session_factory(app.extensions["courseware.engine"])
+    factory = make_session_factory(state_of(app).engine)
     with factory() as session:
-        seed_demo(session, app.extensions["courseware.catalog"], password=PASSWORD, learners=size,
-                  quizzes=app.extensions["courseware.quizzes"])
+        seed_demo(session, state_of(app).catalog, password=PASSWORD, learners=size,
+                  quizzes=state_of(app).quizzes)
         session.commit()
-    engine = app.extensions["courseware.engine"]
+    engine = state_of(app).engine
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql("ANALYZE")  # PostgreSQL's autovacuum would; SQLite needs asking
     return time.perf_counter() - started
@@ -147,7 +148,7 @@ def seed(app: Flask, size: int) -> float:
 
 def counts(app: Flask) -> dict[str, int]:
     """Rows per table, to show what the pages ran over."""
-    engine = app.extensions["courseware.engine"]
+    engine = state_of(app).engine
     with engine.connect() as conn:
         return {table: int(conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar() or 0)
                 for table in ("users", "cohorts", "mentorships", "module_progress", "attempts", "attempt_items")}
@@ -162,7 +163,7 @@ def signed_in(app: Flask, email: str) -> FlaskClient:
 
 def measure(app: Flask, client: FlaskClient, name: str, url: str, repeat: int) -> Result:
     """Warm up, count the statements of one request, then time up to ``repeat`` requests."""
-    engine = app.extensions["courseware.engine"]
+    engine = state_of(app).engine
     for _ in range(2):
         response = client.get(url)
         assert response.status_code == 200, f"{url}: {response.status_code}"
@@ -186,7 +187,7 @@ def measure(app: Flask, client: FlaskClient, name: str, url: str, repeat: int) -
 
 def pages(app: Flask) -> list[tuple[str, str, str]]:
     """(name, signed-in email, url) of every page measured."""
-    factory = make_session_factory(app.extensions["courseware.engine"])
+    factory = make_session_factory(state_of(app).engine)
     with factory() as session:
         mentor = session.scalar(select(User.id).where(User.email == "mentor@example.com"))
         big = session.scalar(select(Cohort.id).where(Cohort.name.like("Synthetic intake %")).order_by(Cohort.id))
@@ -228,7 +229,7 @@ def run(backend: str, size: int, workdir: Path, content: Path, args: argparse.Na
     with database(backend, workdir, size) as url:
         app = create_app(app_config(url, content))
         try:
-            assert len(app.extensions["courseware.catalog"].modules) == MODULES
+            assert len(state_of(app).catalog.modules) == MODULES
             seconds = seed(app, size)
             log(f"  seeded {size:,} learners in {seconds:.0f} s: {counts(app)}")
             results = []
@@ -243,7 +244,7 @@ def run(backend: str, size: int, workdir: Path, content: Path, args: argparse.Na
                 log(f"  wrk: {found.wrk}")
             return found
         finally:
-            app.extensions["courseware.engine"].dispose()
+            state_of(app).engine.dispose()
 
 
 def table(runs: list[Run]) -> str:

@@ -14,6 +14,8 @@ from .core.catalog import load_catalog
 from .core.errors import ContentError
 from .core.quiz import load_quizzes
 from .persistence.db import make_engine, make_session_factory
+from .state import KEY as STATE_KEY
+from .state import AppState
 
 
 class ConfigError(RuntimeError):
@@ -57,11 +59,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     # Content is validated and rendered once, here; a ContentError stops the start-up.
     catalog = load_catalog(app.config["CONTENT_DIR"])
-    app.extensions["courseware.catalog"] = catalog
-    app.extensions["courseware.quizzes"] = load_quizzes(app.config["QUIZ_DIR"], catalog)
+    quizzes = load_quizzes(app.config["QUIZ_DIR"], catalog)
     engine = make_engine(app.config["DATABASE_URL"])
-    app.extensions["courseware.engine"] = engine
-    app.extensions["courseware.sessions"] = make_session_factory(engine)
+    app.extensions[STATE_KEY] = AppState(catalog, quizzes, engine, make_session_factory(engine))
 
     from .web import init_web
 

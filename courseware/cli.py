@@ -13,6 +13,8 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from .app import create_app_or_exit
 from .core.errors import ContentError
+from .core.operating_model import DEFAULT_MODEL, MODELS
+from .state import state_of
 
 
 @click.command("init-db")
@@ -26,7 +28,7 @@ def init_db() -> None:
 
 
 def _sessions():  # type: ignore[no-untyped-def]
-    return current_app.extensions["courseware.sessions"]
+    return state_of(current_app).sessions
 
 
 @click.command("create-user")
@@ -49,7 +51,7 @@ def create_user_command(email: str, display_name: str | None, roles: tuple[str, 
         except InvalidInput as exc:
             raise click.ClickException(str(exc)) from None
         session.commit()
-        click.echo(f"Created {user.email} ({', '.join(sorted(user.role_names))}).")
+        click.echo(f"Created {user.email} ({', '.join(sorted(user.access_roles))}).")
 
 
 @click.command("seed-demo")
@@ -70,8 +72,8 @@ def seed_demo_command(password: str, learners: int, if_empty: bool) -> None:
             return
         if len(password) < 8:
             raise click.ClickException("--password must have at least 8 characters.")
-        result = seed_demo(session, current_app.extensions["courseware.catalog"], password=password, learners=learners,
-                           quizzes=current_app.extensions.get("courseware.quizzes"))
+        result = seed_demo(session, state_of(current_app).catalog, password=password, learners=learners,
+                           quizzes=state_of(current_app).quizzes)
         session.commit()
     click.echo("Demo logins (password: the one you gave):")
     for email, name, roles in result.logins:
@@ -138,7 +140,7 @@ def check_command(content_dir: Path | None, quiz_dir: Path | None) -> None:
 @click.command("grade")
 @click.argument("quiz_file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.argument("answers_file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
-@click.option("--model", default="separate", show_default=True, type=click.Choice(["separate", "hybrid"]),
+@click.option("--model", default=DEFAULT_MODEL, show_default=True, type=click.Choice(MODELS),
               help="Operating model.")
 @click.option("--content", "content_dir", type=click.Path(path_type=Path), help="Content directory (for the registry).")
 def grade_command(quiz_file: Path, answers_file: Path, model: str, content_dir: Path | None) -> None:

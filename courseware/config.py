@@ -16,7 +16,6 @@ class Defaults:
     DEVELOPMENT = False  # make run sets COURSEWARE_DEVELOPMENT=1: a generated key, no Secure cookies
     CONTENT_DIR = str(REPO_ROOT / "content")
     QUIZ_DIR = str(REPO_ROOT / "quizzes")
-    DEFAULT_OPERATING_MODEL = "separate"
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -19,6 +19,7 @@ from courseware.persistence.base import Base
 from courseware.persistence.db import make_engine, make_session_factory, upgrade
 from courseware.persistence.models import User
 from courseware.services import accounts
+from courseware.state import state_of
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).parent.parent
@@ -95,7 +96,7 @@ def app(database_url: str) -> Iterator[Flask]:
     """An app on the fixture course; the tables are emptied afterwards."""
     application = create_app(make_config(database_url))
     yield application
-    application.extensions["courseware.engine"].dispose()
+    state_of(application).engine.dispose()
     _empty_tables(database_url)
 
 
@@ -108,7 +109,7 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def db(app: Flask) -> Iterator[Session]:
     """A session for arranging and inspecting data (commit to make it visible to requests)."""
-    session = make_session_factory(app.extensions["courseware.engine"])()
+    session = make_session_factory(state_of(app).engine)()
     yield session
     session.close()
 

@@ -13,6 +13,7 @@ from flask import Flask
 from courseware.cli import check_command, cli, grade_command
 from courseware.persistence import queries
 from courseware.persistence.db import make_session_factory
+from courseware.state import state_of
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).parent.parent
@@ -146,9 +147,9 @@ def test_create_user_and_seed_demo(app: Flask) -> None:
     assert seeded.exit_code == 0
     for email in ("admin@example.com", "mentor@example.com", "mentor2@example.com", "learner@example.com"):
         assert email in seeded.output
-    with make_session_factory(app.extensions["courseware.engine"])() as session:
+    with make_session_factory(state_of(app).engine)() as session:
         learner = queries.user_by_email(session, "learner@example.com")
-        assert learner is not None and learner.role_names == {"learner"}
+        assert learner is not None and learner.access_roles == {"learner"}
 
 
 def test_init_db_is_idempotent(app: Flask) -> None:

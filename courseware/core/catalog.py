@@ -1,4 +1,4 @@
-"""The content catalog: the registry (tracks, roles, areas) and the Markdown modules.
+"""The content catalog: the registry (tracks, owner roles, areas) and the Markdown modules.
 
 Everything is loaded, validated and rendered once; a request only reads from the
 frozen ``Catalog``.  Validation collects every problem as ``path:line: message``
@@ -18,10 +18,9 @@ from .errors import ContentError, Problem
 from .rendering import Heading, RenderError, render_content
 
 REGISTRY_FILE = "registry.yaml"
-REQUIRED_ROLES = ("am", "pm", "shared", "pmo")
+REQUIRED_OWNER_ROLES = ("am", "pm", "shared", "pmo")
 REQUIRED_AREAS = ("scope", "time", "risk", "quality", "budget", "communication", "structure")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-WORDS_PER_MINUTE = 200
 
 
 @dataclass(frozen=True)
@@ -35,8 +34,8 @@ class Track:
 
 
 @dataclass(frozen=True)
-class Role:
-    """A role that quiz questions route work to."""
+class OwnerRole:
+    """An owner role (AM, PM, shared, Delivery/PMO) that quiz questions route work to."""
 
     id: str
     label: str
@@ -54,15 +53,15 @@ class Area:
 
 @dataclass(frozen=True)
 class Registry:
-    """Tracks, roles and areas, each in declared order."""
+    """Tracks, owner roles and areas, each in declared order."""
 
     tracks: tuple[Track, ...]
-    roles: tuple[Role, ...]
+    owner_roles: tuple[OwnerRole, ...]
     areas: tuple[Area, ...]
 
-    def role_label(self, role_id: str) -> str:
-        """The human label of a role id (the id itself when unknown)."""
-        return next((r.label for r in self.roles if r.id == role_id), role_id)
+    def owner_role_label(self, role_id: str) -> str:
+        """The human label of an owner role id (the id itself when unknown)."""
+        return next((r.label for r in self.owner_roles if r.id == role_id), role_id)
 
     def area_label(self, area_id: str) -> str:
         """The human label of an area id (the id itself when unknown)."""
@@ -237,19 +236,19 @@ def load_registry(content_dir: Path, problems: list[Problem]) -> Registry:
               check.field(t, "description", str, required=False, default=""))
         for t in entries("tracks")
     )
-    roles = tuple(
-        Role(r["id"], check.field(r, "label", str, default=r["id"]), check.field(r, "description", str, default=""))
+    owner_roles = tuple(
+        OwnerRole(r["id"], check.field(r, "label", str, default=r["id"]), check.field(r, "description", str, default=""))
         for r in entries("roles")
     )
     areas = tuple(
         Area(a["id"], check.field(a, "label", str, default=a["id"]), check.field(a, "description", str, default=""))
         for a in entries("areas")
     )
-    for required, have, key in ((REQUIRED_ROLES, roles, "roles"), (REQUIRED_AREAS, areas, "areas")):
+    for required, have, key in ((REQUIRED_OWNER_ROLES, owner_roles, "roles"), (REQUIRED_AREAS, areas, "areas")):
         missing = [r for r in required if r not in {x.id for x in have}]
         if missing and key in data:
             check.add(strict_yaml.line_of(data, key), f"'{key}' must include {', '.join(missing)}")
-    return Registry(tuple(sorted(tracks, key=lambda t: (t.order, t.id))), roles, areas)
+    return Registry(tuple(sorted(tracks, key=lambda t: (t.order, t.id))), owner_roles, areas)
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:

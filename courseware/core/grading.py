@@ -18,7 +18,8 @@ from math import floor
 from typing import Any
 
 from .errors import InvalidInput
-from .quiz import MODELS, RACI_LETTERS, Question, Quiz
+from .operating_model import MODELS
+from .quiz import RACI_LETTERS, Question, Quiz
 
 
 class AnswerError(InvalidInput):

@@ -20,9 +20,6 @@ from . import strict_yaml
 from .catalog import Catalog, Registry, display_path
 from .errors import ContentError, Problem
 
-MODELS = ("separate", "hybrid")
-DEFAULT_MODEL = "separate"
-QUESTION_TYPES = ("route", "split", "raci", "choice")
 RACI_LETTERS = ("R", "A", "C", "I")
 SCHEMA_PATH = Path(__file__).with_name("quiz.schema.json")
 MAX_QUIZ_BYTES = 500_000
@@ -167,7 +164,7 @@ class _QuizChecker:
 
     def __init__(self, path: str, registry: Registry, catalog: Catalog | None):
         self.path = path
-        self.roles = {r.id for r in registry.roles}
+        self.roles = {r.id for r in registry.owner_roles}
         self.areas = {a.id for a in registry.areas}
         self.catalog = catalog
         self.problems: list[Problem] = []
@@ -268,7 +265,7 @@ class _QuizChecker:
 
 
 def _build(data: Mapping[str, Any], path: str, registry: Registry) -> Quiz:
-    all_roles = tuple(r.id for r in registry.roles)
+    all_roles = tuple(r.id for r in registry.owner_roles)
     questions = []
     for q in data["questions"]:
         kind = q["type"]

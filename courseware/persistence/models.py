@@ -8,10 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.operating_model import DEFAULT_MODEL
 from .base import Base, utcnow
-
-ROLES = ("learner", "mentor", "admin")
-OPERATING_MODELS = ("separate", "hybrid")
 
 
 class User(Base):
@@ -38,8 +36,8 @@ class User(Base):
     )
 
     @property
-    def role_names(self) -> set[str]:
-        """The user's roles as a set of names."""
+    def access_roles(self) -> set[str]:
+        """The access roles (learner, mentor, admin) the user holds, as a set of names."""
         return {r.role for r in self.roles}
 
     def __repr__(self) -> str:
@@ -47,7 +45,7 @@ class User(Base):
 
 
 class UserRole(Base):
-    """One role held by one user."""
+    """One access role (learner, mentor or admin) held by one user."""
 
     __tablename__ = "user_roles"
 
@@ -86,7 +84,7 @@ class Organisation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), default="Our agency")
-    default_model: Mapped[str] = mapped_column(String(16), default="separate")
+    default_model: Mapped[str] = mapped_column(String(16), default=DEFAULT_MODEL)
 
     def __repr__(self) -> str:
         return f"<Organisation {self.name} {self.default_model}>"

@@ -19,7 +19,7 @@ def user_by_email(session: Session, email: str) -> User | None:
 
 @dataclass(frozen=True)
 class Principal:
-    """The signed-in user as every request needs it: identity, roles, and when last seen."""
+    """The signed-in user as every request needs it: identity, access roles, and when last seen."""
 
     id: int
     email: str
@@ -27,7 +27,7 @@ class Principal:
     active: bool
     session_token: str
     last_seen_at: datetime | None
-    roles: frozenset[str]
+    access_roles: frozenset[str]
 
 
 _USERS = User.__table__
@@ -43,7 +43,7 @@ _PRINCIPAL = (
 
 
 def principal_by_token(session: Session, token: str) -> Principal | None:
-    """The active user holding this session token, with roles, in one Core query (runs on every request)."""
+    """The active user holding this session token, with access roles, in one Core query (runs on every request)."""
     rows = session.execute(_PRINCIPAL, {"token": token}).all()
     if not rows:
         return None
@@ -55,7 +55,7 @@ def principal_by_token(session: Session, token: str) -> Principal | None:
 def principal_of(user: User) -> Principal:
     """A Principal from a loaded User (at sign-in)."""
     return Principal(user.id, user.email, user.display_name, user.active, user.session_token, user.last_seen_at,
-                     frozenset(user.role_names))
+                     frozenset(user.access_roles))
 
 
 _PROGRESS = ModuleProgress.__table__

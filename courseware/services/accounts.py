@@ -10,10 +10,11 @@ from functools import cache
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..core.access import ACCESS_ROLES
 from ..core.errors import InvalidInput, NotFound
 from ..persistence import queries
 from ..persistence.base import utcnow
-from ..persistence.models import ROLES, User, UserRole
+from ..persistence.models import User, UserRole
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 8
@@ -43,9 +44,9 @@ def normalise_email(email: str) -> str:
 
 def _clean_roles(roles: Iterable[str]) -> list[str]:
     roles = sorted(set(roles))
-    unknown = [r for r in roles if r not in ROLES]
+    unknown = [r for r in roles if r not in ACCESS_ROLES]
     if unknown:
-        raise InvalidInput(f"Unknown role: {', '.join(unknown)}.", field="roles")
+        raise InvalidInput(f"Unknown access role: {', '.join(unknown)}.", field="roles")
     return roles
 
 
@@ -102,7 +103,7 @@ def set_roles(session: Session, user: User, roles: Iterable[str]) -> None:
     """Replace a user's roles."""
     wanted = _clean_roles(roles)
     user.roles = [r for r in user.roles if r.role in wanted] + [
-        UserRole(role=r) for r in wanted if r not in user.role_names
+        UserRole(role=r) for r in wanted if r not in user.access_roles
     ]
     session.flush()
 

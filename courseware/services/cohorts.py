@@ -9,9 +9,9 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, aliased
 
 from ..core.errors import InvalidInput, NotFound
+from ..core.operating_model import check_model
 from ..persistence.base import utcnow
 from ..persistence.models import Cohort, Mentorship, User, UserRole
-from .organisation import check_model
 
 MAX_NAME = 120
 
@@ -67,7 +67,7 @@ def create_cohort(session: Session, *, name: str, start_date: date, operating_mo
     name = _clean_name(name)
     _check_unique(session, name)
     cohort = Cohort(
-        name=name, start_date=start_date, operating_model=check_model(operating_model, allow_none=True), created_at=utcnow()
+        name=name, start_date=start_date, operating_model=check_model(operating_model, allow_inherit=True), created_at=utcnow()
     )
     session.add(cohort)
     session.flush()
@@ -82,7 +82,7 @@ def update_cohort(
     _check_unique(session, name, cohort.id)
     cohort.name = name
     cohort.start_date = start_date
-    cohort.operating_model = check_model(operating_model, allow_none=True)
+    cohort.operating_model = check_model(operating_model, allow_inherit=True)
     session.flush()
     return cohort
 
@@ -139,7 +139,7 @@ def set_cohort(session: Session, user: User, cohort_id: int | None) -> None:
 
 def set_operating_model(user: User, model: str | None) -> None:
     """Give a learner their own operating model, or None to inherit the cohort's or the organisation's."""
-    user.operating_model = check_model(model, allow_none=True)
+    user.operating_model = check_model(model, allow_inherit=True)
 
 
 def is_mentor(session: Session, user_id: int) -> bool:
@@ -150,7 +150,7 @@ def is_mentor(session: Session, user_id: int) -> bool:
 
 def assign_mentor(session: Session, mentor: User, mentee: User) -> bool:
     """Make ``mentor`` mentor ``mentee``; True when the pair is new. The mentor must hold the mentor role."""
-    if "mentor" not in mentor.role_names:
+    if "mentor" not in mentor.access_roles:
         raise InvalidInput(f"{mentor.email} does not have the mentor role.", field="mentor_email")
     if mentor.id == mentee.id:
         raise InvalidInput("Nobody can mentor themselves.", field="mentee_email")

@@ -20,8 +20,9 @@ from datetime import date
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from ..core.access import ACCESS_ROLES
 from ..core.errors import CoursewareError, InvalidInput, Problem
-from ..persistence.models import ROLES, Cohort, Mentorship, User
+from ..persistence.models import Cohort, Mentorship, User
 from . import accounts, cohorts
 
 COLUMNS = ("email", "name", "roles", "cohort", "mentor")
@@ -145,7 +146,7 @@ def _parse_row(line: int, cells: dict[str, str], problem: Callable[[int, str], N
     raw_roles = [r.strip().lower() for r in ROLE_SEPARATOR.split(cells["roles"]) if r.strip()]
     if raw_roles:
         for role in raw_roles:
-            if role not in ROLES:
+            if role not in ACCESS_ROLES:
                 problem(line, f"unknown role '{role}' (use learner, mentor or admin, separated by ';')")
                 ok = False
         roles = tuple(sorted(set(raw_roles)))
@@ -185,7 +186,7 @@ def check_rows(session: Session, rows: list[ImportRow], path: str) -> tuple[list
         if row.roles is not None:
             roles_in_file[row.email] = set(row.roles)
         else:
-            roles_in_file[row.email] = existing.role_names if existing is not None else {"learner"}
+            roles_in_file[row.email] = existing.access_roles if existing is not None else {"learner"}
     return problems, known
 
 
@@ -203,7 +204,7 @@ def _mentor_problem(
     person = known.get(mentor)
     if person is None:
         return f"unknown mentor {mentor}: not in the database nor earlier in this file"
-    if "mentor" not in person.role_names:
+    if "mentor" not in person.access_roles:
         return f"{mentor} is not a mentor (give them the mentor role first)"
     return None
 
@@ -241,7 +242,7 @@ def import_users(
             if row.name is not None and row.name != person.display_name:
                 person.display_name = row.name
                 changes.append("name")
-            if row.roles is not None and set(row.roles) != person.role_names:
+            if row.roles is not None and set(row.roles) != person.access_roles:
                 accounts.set_roles(session, person, row.roles)
                 changes.append("roles")
         if row.cohort is not None:

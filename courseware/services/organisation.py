@@ -6,9 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..core.errors import InvalidInput
-from ..persistence.models import OPERATING_MODELS, Cohort, Organisation, User
-
-DEFAULT_MODEL = "separate"
+from ..core.operating_model import DEFAULT_MODEL, check_model, resolve_model
+from ..persistence.models import Cohort, Organisation, User
 
 
 def get_organisation(session: Session) -> Organisation:
@@ -19,15 +18,6 @@ def get_organisation(session: Session) -> Organisation:
         session.add(org)
         session.flush()
     return org
-
-
-def check_model(model: str | None, *, allow_none: bool = False, field: str = "operating_model") -> str | None:
-    """Validate an operating model name (None allowed where it means 'inherit')."""
-    if model in (None, "") and allow_none:
-        return None
-    if model not in OPERATING_MODELS:
-        raise InvalidInput(f"Unknown operating model '{model}'; use separate or hybrid.", field=field)
-    return model
 
 
 def update_organisation(session: Session, *, name: str, default_model: str) -> Organisation:
@@ -53,4 +43,4 @@ def effective_model(session: Session, user_id: int) -> str:
     ).first()
     if row is None:
         return DEFAULT_MODEL
-    return row[0] or row[1] or row[2] or DEFAULT_MODEL
+    return resolve_model(*row)

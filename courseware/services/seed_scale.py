@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from ..core.grading import grade
+from ..core.operating_model import MODELS, resolve_model
 from ..core.quiz import RACI_LETTERS, Question, Quiz, QuizBank, make_layout
 from ..persistence.base import utcnow
 from ..persistence.models import (
@@ -145,7 +146,7 @@ def seed_synthetic(
     _insert_users(session, mentor_ids[len(named_mentor_ids):], password_hash, now, rng, role="mentor")
 
     bank = list(quizzes or ())
-    templates = {(q.id, m): _templates(q, m, rng) for q in bank for m in ("separate", "hybrid")}
+    templates = {(q.id, m): _templates(q, m, rng) for q in bank for m in MODELS}
     module_quizzes = {q.module: q for q in bank if q.module}
     final = [q for q in bank if not q.module]
     next_attempt = _next_id(session, Attempt.id)
@@ -163,7 +164,7 @@ def seed_synthetic(
             done = rng.randint(0, len(path))
             skill = min(0.97, max(0.3, 0.45 + 0.4 * done / max(1, len(path)) + rng.uniform(-0.2, 0.2)))
             progress_rows += _progress_rows(i, path, done, now, rng)
-            model = cohort_of[i].operating_model or default_model
+            model = resolve_model(None, cohort_of[i].operating_model, default_model)
             eligible = [module_quizzes[m] for m in path[:done] if m in module_quizzes]
             if done == len(path):
                 eligible += final

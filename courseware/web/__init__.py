@@ -7,6 +7,7 @@ from flask import Flask
 
 def init_web(app: Flask) -> None:
     """Bind extensions, the per-request session, error handlers and every blueprint."""
+    from ..core.operating_model import model_label
     from . import auth, db, errors, learner, quiz, security
     from .admin import bp as admin_bp
     from .mentor import bp as mentor_bp
@@ -14,6 +15,7 @@ def init_web(app: Flask) -> None:
     db.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    app.add_template_filter(model_label, "model_label")
     app.register_blueprint(auth.bp)
     app.register_blueprint(learner.bp)
     app.register_blueprint(quiz.bp)

@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, g, request
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from ..core.catalog import Catalog
+from ..core.quiz import QuizBank
 from ..persistence.db import IMMEDIATE, write_session
+from ..state import AppState, state_of
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def _factory() -> sessionmaker[Session]:
-    return current_app.extensions["courseware.sessions"]  # type: ignore[no-any-return]
+def state() -> AppState:
+    """The current app's loaded course and database handles."""
+    return state_of(current_app)
 
 
 def get_db() -> Session:
     """The request's session; for POSTs its transaction takes the write lock up front."""
     if "db" not in g:
-        session = _factory()()
+        session = state().sessions()
         if request and request.method not in SAFE_METHODS:
             session.connection(execution_options=IMMEDIATE)
         g.db = session
@@ -27,12 +30,17 @@ def get_db() -> Session:
 
 def side_write() -> Session:
     """A separate short write transaction for a GET that records something (caller commits)."""
-    return write_session(_factory())
+    return write_session(state().sessions)
 
 
 def catalog() -> Catalog:
     """The course catalog loaded at start-up."""
-    return current_app.extensions["courseware.catalog"]  # type: ignore[no-any-return]
+    return state().catalog
+
+
+def quiz_bank() -> QuizBank:
+    """The quiz bank loaded at start-up."""
+    return state().quizzes
 
 
 def _close(_exc: BaseException | None) -> None:

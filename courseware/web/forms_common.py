@@ -6,7 +6,9 @@ from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice
 
-ROLE_CHOICES = [SelectChoice("learner", "Learner"), SelectChoice("mentor", "Mentor"), SelectChoice("admin", "Admin")]
+from ..core.access import ACCESS_ROLE_LABELS, ACCESS_ROLES
+
+ACCESS_ROLE_CHOICES = [SelectChoice(role, ACCESS_ROLE_LABELS[role]) for role in ACCESS_ROLES]
 
 
 class MultiCheckboxField(SelectMultipleField):

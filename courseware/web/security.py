@@ -8,14 +8,14 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, request, url_for
+from flask import Flask, abort, request, url_for
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFProtect
 
 from ..persistence import queries
 from ..persistence.base import utcnow
 from ..persistence.models import User
-from .db import SAFE_METHODS, get_db, side_write
+from .db import SAFE_METHODS, get_db, side_write, state
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -48,9 +48,9 @@ class SignedInUser(UserMixin):
     def email(self) -> str:
         return self.user.email
 
-    def has_role(self, *roles: str) -> bool:
-        """Whether the user holds any of these roles."""
-        return bool(self.user.roles.intersection(roles))
+    def has_access_role(self, *roles: str) -> bool:
+        """Whether the user holds any of these access roles (learner, mentor, admin)."""
+        return bool(self.user.access_roles.intersection(roles))
 
 
 @login_manager.user_loader
@@ -70,7 +70,7 @@ def _load_user(token: str) -> SignedInUser | None:
     return SignedInUser(user)
 
 
-def role_required(*roles: str) -> Callable[[F], F]:
+def access_role_required(*roles: str) -> Callable[[F], F]:
     """Let only signed-in users holding one of ``roles`` through; others get sign-in or 403."""
 
     def decorator(view: F) -> F:
@@ -78,7 +78,7 @@ def role_required(*roles: str) -> Callable[[F], F]:
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
-            if not current_user.has_role(*roles):
+            if not current_user.has_access_role(*roles):
                 abort(403)
             return view(*args, **kwargs)
 
@@ -106,8 +106,7 @@ def fixed_url(endpoint: str, **values: str) -> str:
 
     Every page has about ten of these, and url_for costs ~15 µs a call.
     """
-    cache: dict[tuple[str, str, tuple[tuple[str, str], ...]], str] = current_app.extensions.setdefault(
-        "courseware.fixed_urls", {})
+    cache = state().fixed_urls
     key = (request.script_root, endpoint, tuple(sorted(values.items())))
     if key not in cache:
         cache[key] = url_for(endpoint, **values)

@@ -13,6 +13,7 @@ from courseware.core.errors import InvalidInput, NotFound
 from courseware.persistence.base import utcnow
 from courseware.persistence.models import Assignment, Attempt, ModuleProgress
 from courseware.services import assignments, cohorts
+from courseware.state import state_of
 from tests.conftest import make_user
 
 TODAY = date(2026, 11, 26)
@@ -31,7 +32,7 @@ def _progress(db: Session, user_id: int, module_id: str, *, completed: bool) -> 
 
 @pytest.fixture
 def setting(app: Flask, db: Session) -> dict:  # type: ignore[type-arg]
-    catalog, bank = app.extensions["courseware.catalog"], app.extensions["courseware.quizzes"]
+    catalog, bank = state_of(app).catalog, state_of(app).quizzes
     cohort = cohorts.create_cohort(db, name="Autumn", start_date=date(2026, 9, 1))
     lee, pat, oli = make_user(db, "lee@example.com"), make_user(db, "pat@example.com"), make_user(db, "oli@example.com")
     cohorts.set_cohort(db, lee, cohort.id)
@@ -79,7 +80,7 @@ def test_learner_assignments_is_one_query(app: Flask, db: Session, setting) -> N
     from sqlalchemy import event
 
     statements: list[str] = []
-    engine = app.extensions["courseware.engine"]
+    engine = state_of(app).engine
 
     def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
         statements.append(statement)

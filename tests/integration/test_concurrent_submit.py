@@ -17,6 +17,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from courseware.persistence.models import Attempt, AttemptItem
 from courseware.services.attempts import start_attempt
+from courseware.state import state_of
 from tests.conftest import PASSWORD, make_user
 
 RACERS = 6
@@ -53,7 +54,7 @@ def post(url: str, data: dict[str, str], cookie: str = "") -> tuple[int, str, st
 
 
 def test_racing_submits_grade_each_attempt_once(app: Flask, db: Session, server: str) -> None:
-    quiz = app.extensions["courseware.quizzes"].get("scope-check")
+    quiz = state_of(app).quizzes.get("scope-check")
     statuses: list[int] = []
     lock = threading.Lock()
     attempt_ids = []

@@ -54,10 +54,10 @@ def test_good_file_creates_people_cohorts_and_mentorships(db: Session) -> None:
     assert summary.mentorships == 2 and summary.updated == [] and summary.unchanged == []
 
     people = {u.email: u for u in db.scalars(select(User))}
-    assert people["dana.lead@example.com"].role_names == {"learner", "mentor"}
-    assert people["ben@example.com"].role_names == {"learner"}  # blank roles: learner
+    assert people["dana.lead@example.com"].access_roles == {"learner", "mentor"}
+    assert people["ben@example.com"].access_roles == {"learner"}  # blank roles: learner
     assert people["ben@example.com"].display_name == "Ben O'Neill, Jr"
-    assert people["cy@example.com"].role_names == {"admin", "learner"}
+    assert people["cy@example.com"].access_roles == {"admin", "learner"}
     assert people["ana@example.com"].cohort_id == existing.id
     winter = cohorts.cohort_by_name(db, "Winter 2026")
     assert winter is not None and winter.start_date == TODAY
@@ -87,7 +87,7 @@ def test_known_emails_are_updated_not_rejected(db: Session) -> None:
     assert summary.unchanged == ["same@example.com"]
     assert summary.created == [("kim@example.com", "first-password-1")]
     db.expire_all()
-    assert lee.display_name == "Lee Learner" and lee.role_names == {"learner", "mentor"}
+    assert lee.display_name == "Lee Learner" and lee.access_roles == {"learner", "mentor"}
     # The file names the mentee's one mentor: the previous one is replaced.
     assert cohorts.mentor_ids_of(db, lee.id) == [mentor.id]
     assert same.display_name == "Same Person"

@@ -42,7 +42,7 @@ def test_fixture_course_loads_in_path_order() -> None:
     assert [h.anchor for h in basics.toc] == ["account-management", "project-management", "change-requests"]
     assert catalog.neighbours("basics")[0].id == "intro"  # type: ignore[union-attr]
     assert catalog.neighbours("scope")[1] is None
-    assert {r.id for r in catalog.registry.roles} >= {"am", "pm", "shared", "pmo"}
+    assert {r.id for r in catalog.registry.owner_roles} >= {"am", "pm", "shared", "pmo"}
 
 
 def test_repository_content_loads() -> None:

@@ -10,6 +10,7 @@ from flask import Flask
 from courseware.persistence.models import User
 from courseware.services import assignments, cohorts
 from courseware.services.attempts import start_attempt
+from courseware.state import state_of
 
 
 def route_ids(app: Flask, people: dict[str, Any]) -> dict[str, int]:
@@ -23,8 +24,8 @@ def route_ids(app: Flask, people: dict[str, Any]) -> dict[str, int]:
 
 def _quiz_ids(app: Flask, people: dict[str, Any]) -> dict[str, int]:
     """An open attempt of the learner at the fixture quiz."""
-    quiz = app.extensions["courseware.quizzes"].get("scope-check")
-    with app.extensions["courseware.sessions"]() as session:
+    quiz = state_of(app).quizzes.get("scope-check")
+    with state_of(app).sessions() as session:
         attempt = start_attempt(session, quiz, people["learner"].id, "separate")
         session.commit()
         return {"learner_attempt": attempt.id}
@@ -32,17 +33,17 @@ def _quiz_ids(app: Flask, people: dict[str, Any]) -> dict[str, int]:
 
 def _cohort_ids(app: Flask, people: dict[str, Any]) -> dict[str, int]:
     """A cohort holding the learner, mentor@ mentoring learner@, and the first module assigned to the cohort."""
-    with app.extensions["courseware.sessions"]() as session:
+    with state_of(app).sessions() as session:
         learner = session.get(User, people["learner"].id)
         mentor = session.get(User, people["mentor"].id)
         assert learner is not None and mentor is not None
         cohort = cohorts.create_cohort(session, name="Route-table cohort", start_date=date(2026, 9, 1))
         cohorts.set_cohort(session, learner, cohort.id)
         cohorts.assign_mentor(session, mentor, learner)
-        catalog = app.extensions["courseware.catalog"]
+        catalog = state_of(app).catalog
         assignment = assignments.create_assignment(
             session, kind="module", item_id=catalog.module_ids[0], due_on=date(2026, 12, 1), catalog=catalog,
-            quizzes=app.extensions.get("courseware.quizzes"), cohort_id=cohort.id, created_by_id=people["admin"].id,
+            quizzes=state_of(app).quizzes, cohort_id=cohort.id, created_by_id=people["admin"].id,
         )
         session.commit()
         return {"cohort": cohort.id, "assignment": assignment.id}
@@ -52,7 +53,7 @@ def _dashboard_ids(app: Flask) -> dict[str, int]:
     """Another mentor's mentee in a cohort of their own: mentor@ must get 404 for both."""
     from courseware.services.accounts import create_user
 
-    with app.extensions["courseware.sessions"]() as session:
+    with state_of(app).sessions() as session:
         other = create_user(session, email="other-mentor@example.com", display_name="Other Mentor", password="x" * 12,
                             roles=["mentor"])
         stranger = create_user(session, email="stranger@example.com", display_name="Stranger", password="x" * 12,

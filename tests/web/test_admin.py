@@ -16,7 +16,7 @@ def test_create_user_then_sign_in(client: FlaskClient, auth, people, db: Session
     })
     assert response.status_code == 302
     user = queries.user_by_email(db, "new.hire@example.com")
-    assert user is not None and user.role_names == {"learner", "mentor"}
+    assert user is not None and user.access_roles == {"learner", "mentor"}
     fresh = app.test_client()
     assert fresh.post("/login", data={"email": "new.hire@example.com", "password": "welcome-aboard"}).status_code == 302
 
@@ -39,7 +39,7 @@ def test_change_roles_and_deactivate(client: FlaskClient, auth, people, db: Sess
     client.post(f"/admin/users/{learner.id}", data={"roles": ["learner", "mentor"]})
     db.rollback()  # end the old snapshot
     db.expire_all()
-    assert queries.user_by_email(db, "learner@example.com").role_names == {"learner", "mentor"}  # type: ignore[union-attr]
+    assert queries.user_by_email(db, "learner@example.com").access_roles == {"learner", "mentor"}  # type: ignore[union-attr]
     client.post(f"/admin/users/{learner.id}/active", data={"active": "0"})
     db.rollback()  # end the old snapshot
     db.expire_all()

@@ -14,6 +14,7 @@ from courseware.persistence import queries
 from courseware.persistence.base import utcnow
 from courseware.persistence.models import Assignment, Cohort, Mentorship, ModuleProgress, Organisation
 from courseware.services import assignments, cohorts
+from courseware.state import state_of
 from tests.conftest import make_config, make_user
 
 
@@ -203,15 +204,15 @@ def test_forms_need_the_csrf_token(database_url: str, people) -> None:  # type: 
             session["_fresh"] = True
         response = client.post("/admin/cohorts/new", data={"name": "Sneaky", "start_date": "2026-09-01"})
         assert response.status_code == 400
-        engine = app.extensions["courseware.engine"]
+        engine = state_of(app).engine
         with engine.connect() as conn:
             assert conn.execute(select(func.count()).select_from(Cohort)).scalar() == 0
     finally:
-        app.extensions["courseware.engine"].dispose()
+        state_of(app).engine.dispose()
 
 
 def test_my_path_shows_assigned_work_with_badges(app: Flask, client: FlaskClient, auth, people, db: Session) -> None:  # type: ignore[no-untyped-def]
-    catalog, bank = app.extensions["courseware.catalog"], app.extensions["courseware.quizzes"]
+    catalog, bank = state_of(app).catalog, state_of(app).quizzes
     learner = people["learner"]
     cohort = cohorts.create_cohort(db, name="Autumn", start_date=date(2026, 9, 1))
     cohorts.set_cohort(db, learner, cohort.id)

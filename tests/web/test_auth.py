@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from courseware.app import create_app
 from courseware.persistence.models import User
+from courseware.state import state_of
 from tests.conftest import PASSWORD, make_config, make_user
 
 FAILED = b"That email and password do not match an active account."
@@ -112,7 +113,7 @@ def test_production_cookies_are_secure_and_key_is_required(database_url: str) ->
     prod = create_app(config)
     assert prod.config["SESSION_COOKIE_SECURE"] is True and prod.config["REMEMBER_COOKIE_SECURE"] is True
     assert prod.config["PERMANENT_SESSION_LIFETIME"].total_seconds() == 12 * 3600
-    prod.extensions["courseware.engine"].dispose()
+    state_of(prod).engine.dispose()
 
 
 def test_post_without_csrf_token_is_400(database_url: str, people) -> None:  # type: ignore[no-untyped-def]
@@ -125,4 +126,4 @@ def test_post_without_csrf_token_is_400(database_url: str, people) -> None:  # t
     ok = client.post("/login", data={"email": "learner@example.com", "password": PASSWORD, "csrf_token": token})
     assert ok.status_code == 302
     assert client.post("/modules/intro/complete", data={}).status_code == 400
-    app.extensions["courseware.engine"].dispose()
+    state_of(app).engine.dispose()

@@ -28,6 +28,7 @@ from courseware.persistence.models import (
     User,
     UserRole,
 )
+from courseware.state import state_of
 from tests.conftest import PASSWORD, make_user
 
 DAY = timedelta(days=1)
@@ -108,7 +109,7 @@ def parse_csv(data: bytes) -> list[list[str]]:
 def statements(app: Flask) -> Iterator[list[str]]:
     """Every SQL statement the app's engine sends while the block runs (a request's, sign-in lookups included)."""
     seen: list[str] = []
-    engine = app.extensions["courseware.engine"]
+    engine = state_of(app).engine
 
     def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
         seen.append(statement)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from courseware.app import create_app
 from courseware.persistence.models import Attempt, AttemptItem, User
+from courseware.state import state_of
 from tests.conftest import PASSWORD, make_config
 
 # The fixture quiz (tests/data/quizzes/scope.yaml) answered as in the unit test: 5 of 11 points.
@@ -160,7 +161,7 @@ def test_expired_csrf_token_keeps_the_answers(database_url: str, people) -> None
     ok = client.post(url, data={**PARTIAL, "csrf_token": token(page)})
     assert ok.status_code == 302
     assert "45.5 %" in client.get(url).data.decode()
-    app.extensions["courseware.engine"].dispose()
+    state_of(app).engine.dispose()
 
 
 def test_quiz_list_shows_best_scores(client: FlaskClient, learner) -> None:  # type: ignore[no-untyped-def]

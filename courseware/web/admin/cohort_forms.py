@@ -9,8 +9,10 @@ from wtforms import DateField, EmailField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-MODEL_CHOICES = [SelectChoice("separate", "Separate departments"), SelectChoice("hybrid", "Hybrid model")]
-INHERIT_MODEL_CHOICES = [SelectChoice("", "Organisation default"), *MODEL_CHOICES]
+from ...core.operating_model import INHERIT_LABEL, LABELS, MODELS
+
+MODEL_CHOICES = [SelectChoice(model, LABELS[model]) for model in MODELS]
+INHERIT_MODEL_CHOICES = [SelectChoice("", INHERIT_LABEL), *MODEL_CHOICES]
 EMAIL = [DataRequired(message="Enter an email."), Length(max=254)]
 
 

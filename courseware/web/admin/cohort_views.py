@@ -10,27 +10,21 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from ...core.errors import InvalidInput
+from ...core.operating_model import DEFAULT_MODEL
 from ...persistence import queries
 from ...persistence.models import Organisation, User
 from ...services import accounts, assignments, cohorts, organisation
-from ..db import catalog, get_db
+from ..db import catalog, get_db, quiz_bank
 from ..forms_common import ButtonForm
 from ..pagination import Page, page_arg
-from ..security import role_required
+from ..security import access_role_required
 from . import bp
 from .cohort_forms import AddMemberForm, AssignmentForm, CohortForm, MentorshipForm, PlacementForm, SettingsForm
 from .forms import RolesForm
 
-MODEL_LABELS = {None: "Organisation default", "": "Organisation default", "separate": "Separate departments",
-                "hybrid": "Hybrid model"}
-
 
 def _per_page() -> int:
     return int(current_app.config["USERS_PER_PAGE"])
-
-
-def _quizzes() -> Any:
-    return current_app.extensions.get("courseware.quizzes")
 
 
 def _field_error(form: Any, exc: InvalidInput, default: str) -> None:
@@ -54,16 +48,16 @@ def _find_person(form: Any, field_name: str) -> User | None:
 # Cohorts -------------------------------------------------------------------------------------------------------------
 
 @bp.route("/cohorts", endpoint="cohorts")
-@role_required("admin")
+@access_role_required("admin")
 def cohorts_list() -> str:
     """Every cohort with its member count, newest first, paginated."""
     number = page_arg()
     rows, total = cohorts.cohorts_page(get_db(), page=number, per_page=_per_page())
-    return render_template("admin/cohorts.html", page=Page(rows, number, _per_page(), total), model_labels=MODEL_LABELS)
+    return render_template("admin/cohorts.html", page=Page(rows, number, _per_page(), total))
 
 
 @bp.route("/cohorts/new", methods=["GET", "POST"])
-@role_required("admin")
+@access_role_required("admin")
 def new_cohort() -> str | Response:
     """Create a cohort."""
     form = CohortForm()
@@ -91,12 +85,12 @@ def _render_cohort(cohort_id: int, form: CohortForm | None = None, member_form: 
     members, total = cohorts.members_page(db, cohort.id, page=number, per_page=_per_page())
     return render_template(
         "admin/cohort.html", cohort=cohort, form=form, member_form=member_form or AddMemberForm(formdata=None),
-        page=Page(members, number, _per_page(), total), button=ButtonForm(), model_labels=MODEL_LABELS,
+        page=Page(members, number, _per_page(), total), button=ButtonForm(),
     )
 
 
 @bp.route("/cohorts/<int:cohort_id>", methods=["GET", "POST"])
-@role_required("admin")
+@access_role_required("admin")
 def cohort(cohort_id: int) -> str | Response:
     """One cohort: its settings (POST to change them) and its members."""
     db = get_db()
@@ -118,7 +112,7 @@ def cohort(cohort_id: int) -> str | Response:
 
 
 @bp.route("/cohorts/<int:cohort_id>/members", methods=["POST"])
-@role_required("admin")
+@access_role_required("admin")
 def add_cohort_member(cohort_id: int) -> str | Response:
     """Put a learner (by email) in this cohort, moving them out of any other."""
     db = get_db()
@@ -126,7 +120,7 @@ def add_cohort_member(cohort_id: int) -> str | Response:
     form = AddMemberForm()
     if form.validate_on_submit():
         person = _find_person(form, "email")
-        if person is not None and "learner" not in person.role_names:
+        if person is not None and "learner" not in person.access_roles:
             form.email.errors = [*form.email.errors, f"{person.email} is not a learner."]
         elif person is not None:
             moved_from = person.cohort.name if person.cohort is not None and person.cohort_id != found.id else None
@@ -139,7 +133,7 @@ def add_cohort_member(cohort_id: int) -> str | Response:
 
 
 @bp.route("/cohorts/<int:cohort_id>/members/<int:user_id>/remove", methods=["POST"])
-@role_required("admin")
+@access_role_required("admin")
 def remove_cohort_member(cohort_id: int, user_id: int) -> Response:
     """Take a learner out of this cohort."""
     db = get_db()
@@ -165,7 +159,7 @@ def _mentor_filter() -> int | None:
 
 
 @bp.route("/mentorships", methods=["GET", "POST"])
-@role_required("admin")
+@access_role_required("admin")
 def mentorships() -> str | Response:
     """Every mentor ↔ mentee pair (optionally one mentor's), paginated; POST assigns a mentor to a mentee."""
     db = get_db()
@@ -194,7 +188,7 @@ def mentorships() -> str | Response:
 
 
 @bp.route("/mentorships/<int:mentor_id>/<int:mentee_id>/remove", methods=["POST"])
-@role_required("admin")
+@access_role_required("admin")
 def remove_mentorship(mentor_id: int, mentee_id: int) -> Response:
     """End one mentorship."""
     db = get_db()
@@ -212,7 +206,7 @@ def remove_mentorship(mentor_id: int, mentee_id: int) -> Response:
 def _assignment_form(db: Any) -> AssignmentForm:
     form = AssignmentForm(formdata=None) if request.method == "GET" else AssignmentForm()
     items = [SelectChoice(f"module:{m.id}", m.title, optgroup="Modules") for m in catalog().modules]
-    bank = _quizzes()
+    bank = quiz_bank()
     if bank is not None:
         items += [SelectChoice(f"quiz:{q.id}", q.title, optgroup="Quizzes") for q in bank.quizzes]
     form.item.choices = items
@@ -221,7 +215,7 @@ def _assignment_form(db: Any) -> AssignmentForm:
 
 
 @bp.route("/assignments", methods=["GET", "POST"], endpoint="assignments")
-@role_required("admin")
+@access_role_required("admin")
 def assignments_list() -> str | Response:
     """Every assignment, soonest due first, paginated; POST creates one."""
     db = get_db()
@@ -233,7 +227,7 @@ def assignments_list() -> str | Response:
             try:
                 assignments.create_assignment(
                     db, kind=kind, item_id=item_id, due_on=form.due_on.data,  # type: ignore[arg-type]
-                    catalog=catalog(), quizzes=_quizzes(), user_id=learner.id if learner else None,
+                    catalog=catalog(), quizzes=quiz_bank(), user_id=learner.id if learner else None,
                     cohort_id=int(form.cohort_id.data) if form.cohort_id.data else None, created_by_id=current_user.id,
                 )
             except InvalidInput as exc:
@@ -243,13 +237,13 @@ def assignments_list() -> str | Response:
                 flash("Assignment created.", "success")
                 return redirect(url_for("admin.assignments"))
     number = page_arg()
-    rows, total = assignments.assignments_page(db, page=number, per_page=_per_page(), catalog=catalog(), quizzes=_quizzes())
+    rows, total = assignments.assignments_page(db, page=number, per_page=_per_page(), catalog=catalog(), quizzes=quiz_bank())
     return render_template("admin/assignments.html", form=form, page=Page(rows, number, _per_page(), total),
                            button=ButtonForm())
 
 
 @bp.route("/assignments/<int:assignment_id>/delete", methods=["POST"])
-@role_required("admin")
+@access_role_required("admin")
 def delete_assignment(assignment_id: int) -> Response:
     """Delete an assignment."""
     db = get_db()
@@ -276,12 +270,11 @@ def placement_form_for(user: User) -> PlacementForm:
 def placement_context(user: User) -> dict[str, Any]:
     """What the user page shows about placement: the effective model and the mentors."""
     db = get_db()
-    return {"effective_model": organisation.effective_model(db, user.id), "mentors": cohorts.mentors_of(db, user.id),
-            "model_labels": MODEL_LABELS}
+    return {"effective_model": organisation.effective_model(db, user.id), "mentors": cohorts.mentors_of(db, user.id)}
 
 
 @bp.route("/users/<int:user_id>/placement", methods=["POST"])
-@role_required("admin")
+@access_role_required("admin")
 def placement(user_id: int) -> str | Response:
     """Set a learner's cohort and own operating model."""
     db = get_db()
@@ -297,7 +290,7 @@ def placement(user_id: int) -> str | Response:
             db.commit()
             flash("Cohort and operating model saved.", "success")
             return redirect(url_for("admin.user", user_id=found.id))
-    roles = RolesForm(formdata=None, data={"roles": sorted(found.role_names)})
+    roles = RolesForm(formdata=None, data={"roles": sorted(found.access_roles)})
     return render_template("admin/user.html", user=found, form=roles, button=ButtonForm(), placement=form,
                            **placement_context(found))
 
@@ -305,14 +298,14 @@ def placement(user_id: int) -> str | Response:
 # Settings ------------------------------------------------------------------------------------------------------------
 
 @bp.route("/settings", methods=["GET", "POST"])
-@role_required("admin")
+@access_role_required("admin")
 def settings() -> str | Response:
     """The organisation's name and default operating model."""
     db = get_db()
     if request.method == "GET":
         org = db.get(Organisation, 1)  # read only: a GET never creates the row
         form = SettingsForm(formdata=None, data={"name": org.name if org else "Our agency",
-                                                 "default_model": org.default_model if org else organisation.DEFAULT_MODEL})
+                                                 "default_model": org.default_model if org else DEFAULT_MODEL})
     else:
         form = SettingsForm()
     if request.method == "POST" and form.validate_on_submit():

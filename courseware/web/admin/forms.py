@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from ..forms_common import ROLE_CHOICES, MultiCheckboxField
+from ..forms_common import ACCESS_ROLE_CHOICES, MultiCheckboxField
 
 
 class UserCreateForm(FlaskForm):
@@ -15,10 +15,10 @@ class UserCreateForm(FlaskForm):
     password = PasswordField(
         "Initial password", validators=[DataRequired(message="Enter a password."), Length(min=8, max=200)]
     )
-    roles = MultiCheckboxField("Roles", choices=ROLE_CHOICES, default=["learner"])
+    roles = MultiCheckboxField("Roles", choices=ACCESS_ROLE_CHOICES, default=["learner"])
 
 
 class RolesForm(FlaskForm):
     """The roles a user holds."""
 
-    roles = MultiCheckboxField("Roles", choices=ROLE_CHOICES)
+    roles = MultiCheckboxField("Roles", choices=ACCESS_ROLE_CHOICES)

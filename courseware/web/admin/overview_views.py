@@ -10,7 +10,7 @@ from ...persistence.base import utcnow
 from ..csv_export import csv_response
 from ..db import catalog, get_db
 from ..pagination import Page
-from ..security import role_required
+from ..security import access_role_required
 from . import bp
 
 PER_PAGE = 25
@@ -25,7 +25,7 @@ def _page_of(name: str) -> int:
 
 
 @bp.route("/overview")
-@role_required("admin")
+@access_role_required("admin")
 def overview() -> str:
     """Completion per cohort and caseload per mentor, each table paginated."""
     db = get_db()
@@ -43,7 +43,7 @@ def overview() -> str:
 
 
 @bp.route("/overview.csv")
-@role_required("admin")
+@access_role_required("admin")
 def overview_csv() -> Response:
     """Both tables of the overview as one CSV, every row: cohorts first, then mentors."""
     db = get_db()

@@ -12,21 +12,21 @@ from ...services import accounts
 from ..db import catalog, get_db
 from ..forms_common import ButtonForm
 from ..pagination import Page, page_arg
-from ..security import role_required
+from ..security import access_role_required
 from . import bp
 from .cohort_views import placement_context, placement_form_for
 from .forms import RolesForm, UserCreateForm
 
 
 @bp.route("/")
-@role_required("admin")
+@access_role_required("admin")
 def index() -> str:
     """The admin home: counts and links."""
     return render_template("admin/index.html", users=queries.count_users(get_db()), modules=len(catalog().modules))
 
 
 @bp.route("/users")
-@role_required("admin")
+@access_role_required("admin")
 def users() -> str:
     """Every user, searchable, filterable by role and paginated."""
     search = request.args.get("q", "").strip()[:100]
@@ -41,7 +41,7 @@ def users() -> str:
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-@role_required("admin")
+@access_role_required("admin")
 def new_user() -> str | Response:
     """Create a user with roles."""
     form = UserCreateForm()
@@ -62,12 +62,12 @@ def new_user() -> str | Response:
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@role_required("admin")
+@access_role_required("admin")
 def user(user_id: int) -> str | Response:
     """One user: details, roles (POST to change them) and activation."""
     db = get_db()
     found = accounts.get_user(db, user_id)
-    form = RolesForm(data={"roles": sorted(found.role_names)} if request.method == "GET" else None)
+    form = RolesForm(data={"roles": sorted(found.access_roles)} if request.method == "GET" else None)
     if form.validate_on_submit():
         roles = form.roles.data or []
         if found.id == current_user.id and "admin" not in roles:
@@ -82,7 +82,7 @@ def user(user_id: int) -> str | Response:
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
-@role_required("admin")
+@access_role_required("admin")
 def set_active(user_id: int) -> Response:
     """Deactivate (ending every session) or reactivate a user."""
     db = get_db()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import quote
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -14,7 +14,7 @@ from ...core.progress import Status, learner_path, module_state
 from ...persistence import queries
 from ...services import progress
 from ...services.assignments import learner_assignments
-from ..db import catalog, get_db, side_write
+from ..db import catalog, get_db, quiz_bank, side_write
 from ..forms_common import ButtonForm
 from . import bp
 
@@ -52,7 +52,7 @@ def home() -> str:
     completed, started = queries.progress_sets(db, current_user.id)
     path = learner_path(catalog(), completed, started)
     assigned = learner_assignments(db, current_user.id, catalog(), date.today(),
-                                   quizzes=current_app.extensions.get("courseware.quizzes"))
+                                   quizzes=quiz_bank())
     return render_template("learner/home.html", path=path, assignments=assigned, today=date.today())
 
 

@@ -45,7 +45,7 @@ def short_role(role_id: str) -> str:
 
 def role_label(catalog: Catalog, role_id: str | None) -> str:
     """A role's label ('Not answered' for None)."""
-    return catalog.registry.role_label(role_id) if role_id else "Not answered"
+    return catalog.registry.owner_role_label(role_id) if role_id else "Not answered"
 
 
 # ---------------------------------------------------------------------------- mentee page
@@ -250,7 +250,7 @@ def module_columns(catalog: Catalog, quizzes: QuizBank | None, stats: list[q.Mod
 def confusion_tables(catalog: Catalog, cells: list[q.ConfusionCell]) -> list[ConfusionTable]:
     """One matrix per knowledge area (in registry order), roles in registry order, unanswered last."""
     registry = catalog.registry
-    known = [r.id for r in registry.roles]
+    known = [r.id for r in registry.owner_roles]
     tables = []
     area_order = [a.id for a in registry.areas] + sorted({c.area for c in cells} - {a.id for a in registry.areas})
     for area in area_order:
@@ -259,8 +259,8 @@ def confusion_tables(catalog: Catalog, cells: list[q.ConfusionCell]) -> list[Con
             continue
         seen = {c.expected for c in mine} | {c.given for c in mine if c.given}
         roles = known + sorted(seen - set(known))  # roles the content no longer has still get a line
-        expected = [(r, registry.role_label(r)) for r in roles if r in {c.expected for c in mine}]
-        given: list[tuple[str | None, str, str]] = [(r, registry.role_label(r), short_role(r)) for r in roles]
+        expected = [(r, registry.owner_role_label(r)) for r in roles if r in {c.expected for c in mine}]
+        given: list[tuple[str | None, str, str]] = [(r, registry.owner_role_label(r), short_role(r)) for r in roles]
         if any(c.given is None for c in mine):
             given.append((None, "Not answered", "None"))
         counts = {(c.expected, c.given): c.count for c in mine}

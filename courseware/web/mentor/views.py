@@ -9,19 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ...core.errors import InvalidInput
-from ...core.quiz import QuizBank
 from ...persistence import dashboards
 from ...persistence.base import utcnow
 from ...services import notes
 from ..csv_export import csv_response
-from ..db import catalog, get_db
+from ..db import catalog, get_db, quiz_bank
 from ..pagination import Page, page_arg
-from ..security import role_required
+from ..security import access_role_required
 from . import bp
 from .forms import NoteForm
 from .presenters import confusion_tables, hard_questions, heatmap_cells, mentee_view, module_columns
@@ -45,17 +44,12 @@ CSV_HEADER = ["Name", "Email", "Cohort", "Modules completed", "Modules in the co
 
 def viewer() -> int | None:
     """The mentor id that scopes every query, or None for an admin (who sees every learner)."""
-    return None if current_user.has_role("admin") else int(current_user.id)
+    return None if current_user.has_access_role("admin") else int(current_user.id)
 
 
 def today() -> date:
     """Today's date in UTC: assignments due before it and not done are overdue."""
     return utcnow().date()
-
-
-def quiz_bank() -> QuizBank | None:
-    """The quiz bank loaded at start-up, if any."""
-    return current_app.extensions.get("courseware.quizzes")
 
 
 @dataclass(frozen=True)
@@ -100,7 +94,7 @@ def _mentee_table(args: TableArgs, page: int, per_page: int | None) -> dashboard
 
 
 @bp.route("/")
-@role_required("mentor", "admin")
+@access_role_required("mentor", "admin")
 def home() -> str:
     """The mentee table: sortable, filterable by cohort, paginated, with a CSV of exactly these rows."""
     args = table_args()
@@ -113,7 +107,7 @@ def home() -> str:
 
 
 @bp.route("/export.csv")
-@role_required("mentor", "admin")
+@access_role_required("mentor", "admin")
 def export() -> Response:
     """The mentee table as CSV: the same filter and order as the page, every page."""
     args = table_args()
@@ -141,14 +135,14 @@ def _mentee_page(user_id: int, form: NoteForm) -> str:
 
 
 @bp.route("/mentees/<int:user_id>")
-@role_required("mentor", "admin")
+@access_role_required("mentor", "admin")
 def mentee(user_id: int) -> str:
     """One mentee: module timeline, attempts, area profile, misroutes, assignments and notes."""
     return _mentee_page(user_id, NoteForm())
 
 
 @bp.route("/mentees/<int:user_id>/notes", methods=["POST"])
-@role_required("mentor", "admin")
+@access_role_required("mentor", "admin")
 def add_note(user_id: int) -> str | Response:
     """Add a private note on a mentee (Markdown); a bad note shows the page again with the error."""
     db = get_db()
@@ -168,7 +162,7 @@ def add_note(user_id: int) -> str | Response:
 
 
 @bp.route("/cohorts/<int:cohort_id>")
-@role_required("mentor", "admin")
+@access_role_required("mentor", "admin")
 def cohort(cohort_id: int) -> str:
     """A cohort: heatmap, per-module numbers, confusion matrices and hardest questions (a mentor: their mentees)."""
     number = page_arg()

@@ -34,9 +34,9 @@ def attempt_form_class(quiz: Quiz, layout: dict[str, Any], registry: Registry) -
             continue
         order = layout["options"].get(q.id, list(q.options))
         if q.type == "route":
-            fields[field_name(q.id)] = _radio([SelectChoice(r, registry.role_label(r)) for r in order])
+            fields[field_name(q.id)] = _radio([SelectChoice(r, registry.owner_role_label(r)) for r in order])
         elif q.type == "split":
-            roles = [SelectChoice(r, registry.role_label(r)) for r in order]
+            roles = [SelectChoice(r, registry.owner_role_label(r)) for r in order]
             for task_id in layout["tasks"].get(q.id, [t.id for t in q.tasks]):
                 fields[field_name(q.id, task_id)] = _radio(roles)
         elif q.type == "raci":

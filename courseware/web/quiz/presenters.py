@@ -9,12 +9,6 @@ from ...core.catalog import Catalog
 from ...core.grading import Grade
 from ...core.quiz import Question, Quiz
 
-MODEL_TEXT = {
-    "separate": "Separate departments: Account Management and Project Management are distinct teams.",
-    "hybrid": ("Hybrid: on smaller accounts the AM also runs execution, mentored by a Delivery/PMO manager; "
-               "larger accounts keep a dedicated PM."),
-}
-
 
 @dataclass(frozen=True)
 class ItemView:
@@ -74,16 +68,16 @@ def result_view(quiz: Quiz, result: Grade, answers: dict[str, Any], catalog: Cat
         items = []
         for item in qr.items:
             if q.type == "route":
-                items.append(ItemView("Your answer", reg.role_label(item.given) if item.given else "Not answered",
-                                      reg.role_label(item.expected), item.correct,
+                items.append(ItemView("Your answer", reg.owner_role_label(item.given) if item.given else "Not answered",
+                                      reg.owner_role_label(item.expected), item.correct,
                                       q.feedback.get(item.given or "", "")))
             elif q.type == "split":
                 task = q.task(item.item_id)
                 items.append(ItemView(task.text if task else item.item_id,
-                                      reg.role_label(item.given) if item.given else "Not answered",
-                                      reg.role_label(item.expected), item.correct, task.feedback if task else ""))
+                                      reg.owner_role_label(item.given) if item.given else "Not answered",
+                                      reg.owner_role_label(item.expected), item.correct, task.feedback if task else ""))
             elif q.type == "raci":
-                items.append(ItemView(reg.role_label(item.item_id), item.given or "Not answered", item.expected,
+                items.append(ItemView(reg.owner_role_label(item.item_id), item.given or "Not answered", item.expected,
                                       item.correct))
             else:
                 chosen = [q.option_text[o] for o in (item.given or "").split(",") if o]
@@ -108,8 +102,8 @@ def result_view(quiz: Quiz, result: Grade, answers: dict[str, Any], catalog: Cat
         task = q.task(m.task) if m.task else None
         what = task.text if task else _short(q.prompt)
         misroutes.append(
-            f"You routed “{what}” to {reg.role_label(m.given)}; under the {result.model} model it is "
-            f"{_possessive(reg.role_label(m.expected))}."
+            f"You routed “{what}” to {reg.owner_role_label(m.given)}; under the {result.model} model it is "
+            f"{_possessive(reg.owner_role_label(m.expected))}."
         )
     areas = tuple(sorted(((reg.area_label(a), v) for a, v in result.areas.items()), key=lambda x: x[0]))
     return ResultView(result, areas, tuple(questions), tuple(misroutes))

@@ -2,29 +2,25 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from ...core.grading import AnswerError, grade
-from ...core.quiz import Quiz, QuizBank
+from ...core.operating_model import DESCRIPTIONS as MODEL_TEXT
+from ...core.quiz import Quiz
 from ...services import attempts as attempt_service
 from ...services.organisation import effective_model
-from ..db import catalog, get_db
+from ..db import catalog, get_db, quiz_bank
 from ..forms_common import ButtonForm
 from ..security import csrf
 from . import bp
 from .forms import RACI_LABELS, answers_from_form, attempt_form_class, field_name, prefill
-from .presenters import MODEL_TEXT, result_view
-
-
-def bank() -> QuizBank:
-    """The quiz bank loaded at start-up."""
-    return current_app.extensions["courseware.quizzes"]  # type: ignore[no-any-return]
+from .presenters import result_view
 
 
 def _load_quiz(quiz_id: str) -> Quiz:
-    quiz = bank().get(quiz_id)
+    quiz = quiz_bank().get(quiz_id)
     if quiz is None:
         abort(404)
     return quiz
@@ -39,7 +35,7 @@ def points_filter(value: float) -> str:
 @bp.app_template_global()
 def quizzes_for_module(module_id: str) -> tuple[Quiz, ...]:
     """The quizzes attached to a module (for the module page)."""
-    return bank().for_module(module_id)
+    return quiz_bank().for_module(module_id)
 
 
 @bp.route("/quizzes")
@@ -48,7 +44,7 @@ def index() -> str:
     """Every quiz with the learner's best score and attempts used."""
     standings = attempt_service.standings(get_db(), current_user.id)
     cat = catalog()
-    return render_template("quiz/index.html", quizzes=bank().quizzes, standings=standings, catalog=cat)
+    return render_template("quiz/index.html", quizzes=quiz_bank().quizzes, standings=standings, catalog=cat)
 
 
 @bp.route("/quizzes/<quiz_id>")

@@ -1,0 +1,35 @@
+"""What an app instance holds once started: the course, the quiz bank and the database handles.
+
+One typed holder, stored on ``app.extensions["courseware"]`` by the factory and read through
+``state_of(app)`` (and ``web.db.state()`` inside a request) instead of loose extension keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from .core.catalog import Catalog
+from .core.quiz import QuizBank
+
+KEY = "courseware"
+
+
+@dataclass
+class AppState:
+    """The loaded course and the database of one app instance."""
+
+    catalog: Catalog
+    quizzes: QuizBank
+    engine: Engine
+    sessions: sessionmaker[Session]
+    # url_for results of links that never change, per (script root, endpoint, values).
+    fixed_urls: dict[tuple[str, str, tuple[tuple[str, str], ...]], str] = field(default_factory=dict)
+
+
+def state_of(app: Any) -> AppState:
+    """The state of a Flask app built by ``create_app``."""
+    return app.extensions[KEY]  # type: ignore[no-any-return]
