@@ -89,10 +89,9 @@ def seed_demo_command(password: str, learners: int, if_empty: bool) -> None:
 @with_appcontext
 def import_users_command(csv_file: Path) -> None:
     """Create or update people from a CSV (email,name,roles,cohort,mentor); a bad row stops the whole import."""
-    from datetime import date
-
     from .persistence.db import write_session
     from .services.importer import ImportRejected, import_users
+    from .services.organisation import organisation_today
 
     try:
         text = csv_file.read_text(encoding="utf-8-sig")
@@ -101,7 +100,7 @@ def import_users_command(csv_file: Path) -> None:
         sys.exit(1)
     with write_session(_sessions()) as session:
         try:
-            summary = import_users(session, text, path=str(csv_file), today=date.today())
+            summary = import_users(session, text, path=str(csv_file), today=organisation_today(session))
         except ImportRejected as exc:
             for problem in exc.problems:
                 click.echo(str(problem), err=True)

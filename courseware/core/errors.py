@@ -33,13 +33,13 @@ class NotFound(CoursewareError):
     """A module, track, quiz or record does not exist."""
 
 
-class Forbidden(CoursewareError):
-    """The acting user may not do this."""
-
-
 class InvalidInput(CoursewareError):
     """Input that the domain rejects; `field` names the offending field, if any."""
 
     def __init__(self, message: str, field: str | None = None):
         self.field = field
         super().__init__(message)
+
+
+class NotYetAvailable(InvalidInput):
+    """Something the learner cannot do yet (a locked module); the message says what to finish first."""

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.operating_model import DEFAULT_MODEL
+from ..core.schedule import DEFAULT_TIME_ZONE
 from .base import Base, utcnow
 
 
@@ -85,6 +86,8 @@ class Organisation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), default="Our agency")
     default_model: Mapped[str] = mapped_column(String(16), default=DEFAULT_MODEL)
+    # Due dates are calendar dates in this zone (an IANA name such as Europe/London).
+    time_zone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIME_ZONE, server_default=DEFAULT_TIME_ZONE)
 
     def __repr__(self) -> str:
         return f"<Organisation {self.name} {self.default_model}>"

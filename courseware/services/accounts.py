@@ -99,17 +99,21 @@ def set_password(user: User, password: str) -> None:
     rotate_session(user)
 
 
-def set_roles(session: Session, user: User, roles: Iterable[str]) -> None:
-    """Replace a user's roles."""
+def set_roles(session: Session, user: User, roles: Iterable[str], *, acting_user_id: int | None = None) -> None:
+    """Replace a user's access roles; an admin (``acting_user_id``) cannot remove their own admin role."""
     wanted = _clean_roles(roles)
+    if user.id == acting_user_id and "admin" in user.access_roles and "admin" not in wanted:
+        raise InvalidInput("You cannot remove your own admin role.", field="roles")
     user.roles = [r for r in user.roles if r.role in wanted] + [
         UserRole(role=r) for r in wanted if r not in user.access_roles
     ]
     session.flush()
 
 
-def set_active(user: User, active: bool) -> None:
-    """Activate or deactivate; deactivation also ends every session."""
+def set_active(user: User, active: bool, *, acting_user_id: int | None = None) -> None:
+    """Activate or deactivate; deactivation also ends every session.  Nobody deactivates their own account."""
+    if not active and user.id == acting_user_id:
+        raise InvalidInput("You cannot deactivate your own account.", field="active")
     user.active = active
     if not active:
         rotate_session(user)

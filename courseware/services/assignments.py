@@ -13,6 +13,7 @@ from sqlalchemy.sql.elements import BindParameter
 
 from ..core.catalog import Catalog
 from ..core.errors import InvalidInput, NotFound
+from ..core.schedule import is_overdue
 from ..persistence import queries
 from ..persistence.base import utcnow
 from ..persistence.dashboards.sql import overdue_by_user
@@ -135,7 +136,7 @@ def learner_assignments(
         done = bool(row.done)
         result.append(LearnerAssignment(
             id=row.id, kind=row.kind, item_id=row.item_id, title=title or row.item_id, due_on=row.due_on,
-            via_cohort=row.cohort_id is not None, done=done, overdue=not done and row.due_on < today,
+            via_cohort=row.cohort_id is not None, done=done, overdue=is_overdue(row.due_on, today, done),
             exists=title is not None,
         ))
     return result

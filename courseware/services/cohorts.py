@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, aliased
 
+from ..core.access import may_join_cohort
 from ..core.errors import InvalidInput, NotFound
 from ..core.operating_model import check_model
 from ..persistence.base import utcnow
@@ -130,9 +131,11 @@ def members_page(session: Session, cohort_id: int, *, page: int, per_page: int) 
 
 
 def set_cohort(session: Session, user: User, cohort_id: int | None) -> None:
-    """Put a learner in a cohort (a learner belongs to at most one), or take them out with None."""
+    """Put a learner in a cohort (a learner belongs to at most one), or take them out with None; only learners join."""
     if cohort_id is not None:
         get_cohort(session, cohort_id)
+        if not may_join_cohort(user.access_roles):
+            raise InvalidInput(f"{user.email} is not a learner. Only learners can be in a cohort.", field="cohort_id")
     user.cohort_id = cohort_id
     session.flush()
 

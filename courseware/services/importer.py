@@ -20,7 +20,7 @@ from datetime import date
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from ..core.access import ACCESS_ROLES
+from ..core.access import ACCESS_ROLES, may_join_cohort
 from ..core.errors import CoursewareError, InvalidInput, Problem
 from ..persistence.models import Cohort, Mentorship, User
 from . import accounts, cohorts
@@ -187,6 +187,8 @@ def check_rows(session: Session, rows: list[ImportRow], path: str) -> tuple[list
             roles_in_file[row.email] = set(row.roles)
         else:
             roles_in_file[row.email] = existing.access_roles if existing is not None else {"learner"}
+        if row.cohort is not None and not may_join_cohort(roles_in_file[row.email]):
+            problems.append(Problem(path, row.line, f"{row.email} is not a learner: only learners can be in a cohort"))
     return problems, known
 
 

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from ..core.errors import InvalidInput
+from ..core.errors import InvalidInput, NotFound
 from ..core.rendering import RenderError, render_user_markdown
 from ..persistence.base import utcnow
 from ..persistence.models import MentorNote
+from ..persistence.scope import may_view_learner
 
 MAX_NOTE = 10_000
 
 
 def add_note(session: Session, *, mentee_id: int, author_id: int, body: str) -> MentorNote:
-    """Record a note by ``author_id`` on ``mentee_id`` now; the caller has checked the author may see the mentee."""
+    """Record a note by ``author_id`` on ``mentee_id`` now: a mentor on their own mentees, an admin on anyone.
+
+    Anyone else gets NotFound, as for a learner who does not exist (never reveal who is whose).
+    """
+    if not may_view_learner(session, author_id, mentee_id):
+        raise NotFound(f"learner {mentee_id}")
     body = (body or "").strip()
     if not body:
         raise InvalidInput("Write something first.", field="body")

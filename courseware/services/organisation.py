@@ -1,35 +1,61 @@
-"""Organisation settings and the operating model that applies to a learner."""
+"""Organisation settings, the operating model that applies to a learner, and the organisation's today."""
 
 from __future__ import annotations
+
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..core.errors import InvalidInput
 from ..core.operating_model import DEFAULT_MODEL, check_model, resolve_model
+from ..core.schedule import DEFAULT_TIME_ZONE, check_time_zone, today_in
 from ..persistence.models import Cohort, Organisation, User
+
+ORGANISATION_ID = 1  # the settings live in a single row
+DEFAULT_NAME = "Our agency"
 
 
 def get_organisation(session: Session) -> Organisation:
     """The organisation row, created with defaults when missing."""
-    org = session.get(Organisation, 1)
+    org = session.get(Organisation, ORGANISATION_ID)
     if org is None:
-        org = Organisation(id=1, name="Our agency", default_model=DEFAULT_MODEL)
+        org = Organisation(id=ORGANISATION_ID, name=DEFAULT_NAME, default_model=DEFAULT_MODEL,
+                           time_zone=DEFAULT_TIME_ZONE)
         session.add(org)
         session.flush()
     return org
 
 
-def update_organisation(session: Session, *, name: str, default_model: str) -> Organisation:
-    """Change the organisation's name and default operating model."""
-    org = get_organisation(session)
+def read_organisation(session: Session) -> Organisation:
+    """The organisation's settings for display; a transient default when the row does not exist (a read never writes)."""
+    return session.get(Organisation, ORGANISATION_ID) or Organisation(
+        id=ORGANISATION_ID, name=DEFAULT_NAME, default_model=DEFAULT_MODEL, time_zone=DEFAULT_TIME_ZONE)
+
+
+def update_organisation(
+    session: Session, *, name: str, default_model: str, time_zone: str = DEFAULT_TIME_ZONE
+) -> Organisation:
+    """Change the organisation's name, default operating model and time zone."""
     name = (name or "").strip()
     if not name:
         raise InvalidInput("Enter the organisation's name.", field="name")
+    model = check_model(default_model, field="default_model")
+    zone = check_time_zone(time_zone)
+    org = get_organisation(session)
     org.name = name[:120]
-    org.default_model = check_model(default_model, field="default_model")  # type: ignore[assignment]
+    org.default_model = model  # type: ignore[assignment]
+    org.time_zone = zone
     session.flush()
     return org
+
+
+_TIME_ZONE = select(Organisation.time_zone).where(Organisation.id == ORGANISATION_ID)
+
+
+def organisation_today(session: Session, now: datetime | None = None) -> date:
+    """Today's date in the organisation's time zone: the clock every due date is compared against."""
+    return today_in(session.scalar(_TIME_ZONE), now)
 
 
 def effective_model(session: Session, user_id: int) -> str:
@@ -38,7 +64,7 @@ def effective_model(session: Session, user_id: int) -> str:
         select(User.operating_model, Cohort.operating_model, Organisation.default_model)
         .select_from(User)
         .outerjoin(Cohort, Cohort.id == User.cohort_id)
-        .outerjoin(Organisation, Organisation.id == 1)
+        .outerjoin(Organisation, Organisation.id == ORGANISATION_ID)
         .where(User.id == user_id)
     ).first()
     if row is None:

@@ -17,7 +17,7 @@ from ..persistence.models import Attempt, Cohort, ModuleProgress, User
 from . import assignments, cohorts
 from .accounts import create_user
 from .attempts import start_attempt, submit_attempt
-from .organisation import effective_model, get_organisation
+from .organisation import effective_model, get_organisation, organisation_today
 from .seed_scale import seed_synthetic, simulated_answers
 
 NAMED = [
@@ -87,7 +87,7 @@ def seed_demo(
 ) -> SeedResult:
     """Create the demo organisation (idempotent for the named people) and ``learners`` synthetic ones."""
     rng = random.Random(rng_seed)
-    today = today or date.today()
+    today = today or organisation_today(session)
     now = utcnow()
     logins = []
     path = catalog.module_ids

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Flask, current_app, g, request
 from sqlalchemy.orm import Session
 
 from ..core.catalog import Catalog
 from ..core.quiz import QuizBank
 from ..persistence.db import IMMEDIATE, write_session
+from ..services.organisation import organisation_today
 from ..state import AppState, state_of
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -31,6 +34,13 @@ def get_db() -> Session:
 def side_write() -> Session:
     """A separate short write transaction for a GET that records something (caller commits)."""
     return write_session(state().sessions)
+
+
+def today() -> date:
+    """Today in the organisation's time zone (read once per request): due dates are compared against it."""
+    if "today" not in g:
+        g.today = organisation_today(get_db())
+    return g.today  # type: ignore[no-any-return]
 
 
 def catalog() -> Catalog:

@@ -6,7 +6,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from ..core.errors import Forbidden, NotFound
+from ..core.errors import NotFound
 
 MESSAGES = {
     400: ("Bad request", "The request could not be understood. Go back, reload the page and try again."),
@@ -41,10 +41,6 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(NotFound)
     def _not_found(error: NotFound):  # type: ignore[no-untyped-def]
         return _render(404)
-
-    @app.errorhandler(Forbidden)
-    def _forbidden(error: Forbidden):  # type: ignore[no-untyped-def]
-        return _render(403)
 
     @app.errorhandler(InternalServerError)
     def _internal(error: InternalServerError):  # type: ignore[no-untyped-def]

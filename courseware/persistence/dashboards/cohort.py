@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import CTE, Select, and_, case, func, select
+from sqlalchemy import CTE, Select, case, func, select
 from sqlalchemy.orm import Session
 
-from ..models import AttemptItem, Cohort, Mentorship, ModuleProgress, User
+from ..models import AttemptItem, Cohort, ModuleProgress, User
+from ..scope import within_scope
 from .sql import ROUTED_KINDS, as_float, best_scores, completed_in, count_if, in_ids
 
 
@@ -84,9 +85,7 @@ class QuestionStat:
 def _members(cohort_id: int, mentor_id: int | None) -> Select[Any]:
     """The cohort's learners this viewer sees."""
     query = select(User.id.label("user_id"), User.display_name.label("name")).where(User.cohort_id == cohort_id)
-    if mentor_id is not None:
-        query = query.join(Mentorship, and_(Mentorship.mentee_id == User.id, Mentorship.mentor_id == mentor_id))
-    return query
+    return within_scope(query, User.id, mentor_id)
 
 
 def cohort_header(session: Session, cohort_id: int, mentor_id: int | None) -> CohortHeader | None:

@@ -15,7 +15,6 @@ from sqlalchemy import (
     case,
     cast,
     distinct,
-    exists,
     func,
     literal,
     null,
@@ -26,7 +25,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from ..models import Assignment, Attempt, AttemptItem, Cohort, MentorNote, ModuleProgress, User
-from .sql import ROUTED_KINDS, as_float, completed_in, in_ids, overdue_by_user, visible
+from ..queries import assignment_done
+from ..scope import visible
+from .sql import ROUTED_KINDS, as_float, completed_in, in_ids, overdue_by_user
 
 
 @dataclass(frozen=True)
@@ -267,15 +268,7 @@ def mentee_notes(session: Session, mentee_id: int, *, page: int = 1, per_page: i
 
 def mentee_assignments(session: Session, mentee_id: int, cohort_id: int | None) -> list[AssignmentStatus]:
     """The assignments that apply to the mentee (directly or via their cohort) with done flags, soonest first."""
-    module_done = exists().where(
-        ModuleProgress.user_id == mentee_id, ModuleProgress.module_id == Assignment.item_id,
-        ModuleProgress.completed_at.is_not(None),
-    )
-    quiz_done = exists().where(
-        Attempt.user_id == mentee_id, Attempt.quiz_id == Assignment.item_id, Attempt.state == "submitted",
-        Attempt.passed.is_(True),
-    )
-    done = case((and_(Assignment.kind == "module", module_done), 1), (and_(Assignment.kind == "quiz", quiz_done), 1), else_=0)
+    done = assignment_done(mentee_id, Assignment.kind, Assignment.item_id)
     target = Assignment.user_id == mentee_id
     if cohort_id is not None:
         target = or_(target, Assignment.cohort_id == cohort_id)

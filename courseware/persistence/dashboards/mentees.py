@@ -28,7 +28,8 @@ from sqlalchemy.orm import Session
 
 from ..base import UTCDateTime
 from ..models import Cohort, User
-from .sql import greatest, overdue_by_user, progress_totals, quiz_totals, scoped_learners
+from ..scope import scoped_learners
+from .sql import greatest, overdue_by_user, progress_totals, quiz_totals
 
 SORT_KEYS = ("name", "email", "cohort", "completed", "passed", "score", "activity", "overdue")
 # Sorting by a column of the learner alone lets the query cut the page before aggregating.

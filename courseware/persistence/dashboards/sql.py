@@ -1,8 +1,7 @@
-"""The SQL building blocks every dashboard query shares, and the one rule of who sees whom.
+"""The SQL building blocks every dashboard query shares.
 
-A mentor sees the learners they have a mentorship with; an admin (``mentor_id=None``) sees everyone
-(and lists every learner).  ``scoped_learners`` (for lists) and ``visible`` (for one learner) are the
-only two places that say so.  The aggregates here are subqueries to join, never loops over learners.
+Who sees whom is decided in ``persistence/scope.py``.  The aggregates here are subqueries to join,
+never loops over learners.
 """
 
 from __future__ import annotations
@@ -22,11 +21,8 @@ from sqlalchemy import (
     and_,
     case,
     cast,
-    exists,
     func,
     select,
-    true,
-    union,
     union_all,
 )
 from sqlalchemy.ext.compiler import compiles
@@ -35,8 +31,9 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
+from ...core.schedule import past_due
 from ..base import UTCDateTime
-from ..models import Assignment, Attempt, Mentorship, ModuleProgress, User, UserRole
+from ..models import Assignment, Attempt, ModuleProgress
 from ..queries import assignment_done
 
 ROUTED_KINDS = ("route", "split")
@@ -110,44 +107,20 @@ def completed_in(module_ids: Sequence[str] | BindParameter[Any]) -> ColumnElemen
     return and_(ModuleProgress.completed_at.is_not(None), ModuleProgress.module_id.in_(ids))
 
 
-# ---------------------------------------------------------------------------- who sees whom
-
-
-def scoped_learners(mentor_id: int | None) -> Select[Any]:
-    """SELECT FROM users restricted to the learners this viewer lists.
-
-    A mentor lists their mentees; an admin everyone who holds the learner role or has a mentor.
-    For a mentor the query starts from the mentorships primary key (mentor_id, mentee_id), so its
-    cost follows the caseload, not the number of users.
-    """
-    query = select(User.id.label("user_id")).select_from(User)
-    if mentor_id is None:
-        learners = select(UserRole.user_id).where(UserRole.role == "learner")
-        return query.where(User.id.in_(union(learners, select(Mentorship.mentee_id))))
-    return query.join(Mentorship, and_(Mentorship.mentee_id == User.id, Mentorship.mentor_id == mentor_id))
-
-
-def visible(user_id: Any, mentor_id: int | None) -> ColumnElement[bool]:
-    """SQL condition: the viewer may open the page of user ``user_id`` — a mentor their mentees, an admin anyone."""
-    if mentor_id is None:
-        return true()
-    return exists().where(Mentorship.mentor_id == mentor_id, Mentorship.mentee_id == user_id)
-
-
 # ---------------------------------------------------------------------------- shared aggregates
 
 
 def overdue_by_user(people: CTE | Subquery, today: date | BindParameter[Any]) -> Subquery:
-    """(user_id, overdue): assignments due before ``today`` and not done, for the people of ``people``.
+    """(user_id, overdue): assignments past due on ``today`` and not done, for the people of ``people``.
 
     ``people`` needs ``user_id`` and ``cohort_id`` columns.  An assignment reaches a learner
     directly or through their cohort (two index lookups joined by UNION ALL, never an OR join);
     a module is done once completed, a quiz once a submitted attempt passed.
     """
     columns = (people.c.user_id, Assignment.kind.label("kind"), Assignment.item_id.label("item_id"))
-    direct = select(*columns).join(Assignment, Assignment.user_id == people.c.user_id).where(Assignment.due_on < today)
+    direct = select(*columns).join(Assignment, Assignment.user_id == people.c.user_id).where(past_due(Assignment.due_on, today))
     via_cohort = (
-        select(*columns).join(Assignment, Assignment.cohort_id == people.c.cohort_id).where(Assignment.due_on < today)
+        select(*columns).join(Assignment, Assignment.cohort_id == people.c.cohort_id).where(past_due(Assignment.due_on, today))
     )
     due = union_all(direct, via_cohort).subquery("due")
     return (

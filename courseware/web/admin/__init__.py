@@ -1,13 +1,15 @@
-"""Admin pages: people, roles and organisation settings."""
+"""Admin pages: people, cohorts, mentorships, assignments, settings and the overview."""
 
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from . import views  # noqa: E402,F401
-
-# isort: split
-from . import cohort_views  # noqa: E402,F401
-
-# isort: split
-from . import overview_views  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    assignment_views,
+    cohort_views,
+    mentorship_views,
+    overview_views,
+    placement_views,
+    settings_views,
+    user_views,
+)

@@ -6,9 +6,8 @@ from flask import render_template, request
 from werkzeug.wrappers import Response
 
 from ...persistence import dashboards
-from ...persistence.base import utcnow
 from ..csv_export import csv_response
-from ..db import catalog, get_db
+from ..db import catalog, get_db, today
 from ..pagination import Page
 from ..security import access_role_required
 from . import bp
@@ -29,11 +28,11 @@ def _page_of(name: str) -> int:
 def overview() -> str:
     """Completion per cohort and caseload per mentor, each table paginated."""
     db = get_db()
-    ids, today = catalog().module_ids, utcnow().date()
+    ids, day = catalog().module_ids, today()
     cohorts_number, mentors_number = _page_of("cohorts"), _page_of("mentors")
-    cohorts, cohorts_total = dashboards.cohort_summaries(db, module_ids=ids, today=today, page=cohorts_number,
+    cohorts, cohorts_total = dashboards.cohort_summaries(db, module_ids=ids, today=day, page=cohorts_number,
                                                          per_page=PER_PAGE)
-    mentors, mentors_total = dashboards.mentor_summaries(db, module_ids=ids, today=today, page=mentors_number,
+    mentors, mentors_total = dashboards.mentor_summaries(db, module_ids=ids, today=day, page=mentors_number,
                                                          per_page=PER_PAGE)
     return render_template(
         "admin/overview.html", headline=dashboards.headline(db),
@@ -47,13 +46,13 @@ def overview() -> str:
 def overview_csv() -> Response:
     """Both tables of the overview as one CSV, every row: cohorts first, then mentors."""
     db = get_db()
-    ids, today = catalog().module_ids, utcnow().date()
-    cohorts, _ = dashboards.cohort_summaries(db, module_ids=ids, today=today, per_page=None)
-    mentors, _ = dashboards.mentor_summaries(db, module_ids=ids, today=today, per_page=None)
+    ids, day = catalog().module_ids, today()
+    cohorts, _ = dashboards.cohort_summaries(db, module_ids=ids, today=day, per_page=None)
+    mentors, _ = dashboards.mentor_summaries(db, module_ids=ids, today=day, per_page=None)
     rows = [
         [kind, group.name, group.email or "", group.start_date.isoformat() if group.start_date else "", group.learners,
          group.modules_completed, f"{group.completion:.1f}", group.finished, group.overdue]
         for kind, groups in (("cohort", cohorts), ("mentor", mentors))
         for group in groups
     ]
-    return csv_response(f"overview-{today.isoformat()}.csv", CSV_HEADER, rows)
+    return csv_response(f"overview-{day.isoformat()}.csv", CSV_HEADER, rows)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from urllib.parse import quote
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -10,11 +9,12 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from ...core.catalog import Module
+from ...core.errors import NotYetAvailable
 from ...core.progress import Status, learner_path, module_state
 from ...persistence import queries
 from ...services import progress
 from ...services.assignments import learner_assignments
-from ..db import catalog, get_db, quiz_bank, side_write
+from ..db import catalog, get_db, quiz_bank, side_write, today
 from ..forms_common import ButtonForm
 from . import bp
 
@@ -51,9 +51,8 @@ def home() -> str:
     db = get_db()
     completed, started = queries.progress_sets(db, current_user.id)
     path = learner_path(catalog(), completed, started)
-    assigned = learner_assignments(db, current_user.id, catalog(), date.today(),
-                                   quizzes=quiz_bank())
-    return render_template("learner/home.html", path=path, assignments=assigned, today=date.today())
+    assigned = learner_assignments(db, current_user.id, catalog(), today(), quizzes=quiz_bank())
+    return render_template("learner/home.html", path=path, assignments=assigned, today=today())
 
 
 @bp.route("/tracks/<track_id>")
@@ -98,12 +97,12 @@ def complete(module_id: str) -> Response:
     if not form.validate_on_submit():
         abort(400)
     db = get_db()
-    completed, started = queries.progress_sets(db, current_user.id)
-    state = module_state(found, catalog(), completed, started)
-    if state.status is Status.LOCKED:
-        flash(state.locked_reason, "warning")
+    try:
+        newly = progress.complete_module(db, catalog(), current_user.id, found.id)
+    except NotYetAvailable as exc:
+        flash(str(exc), "warning")
         return redirect(url_for("learner.module", module_id=found.id))
-    if progress.complete_module(db, current_user.id, found.id):
+    if newly:
         flash(f"“{found.title}” is complete.", "success")
     db.commit()
     _, following = catalog().neighbours(found.id)

@@ -7,7 +7,6 @@ each query (``mentor_id`` below); anything outside it is a 404, exactly like a m
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -18,7 +17,8 @@ from ...persistence import dashboards
 from ...persistence.base import utcnow
 from ...services import notes
 from ..csv_export import csv_response
-from ..db import catalog, get_db, quiz_bank
+from ..db import catalog, get_db, quiz_bank, today
+from ..forms_common import field_error
 from ..pagination import Page, page_arg
 from ..security import access_role_required
 from . import bp
@@ -45,11 +45,6 @@ CSV_HEADER = ["Name", "Email", "Cohort", "Modules completed", "Modules in the co
 def viewer() -> int | None:
     """The mentor id that scopes every query, or None for an admin (who sees every learner)."""
     return None if current_user.has_access_role("admin") else int(current_user.id)
-
-
-def today() -> date:
-    """Today's date in UTC: assignments due before it and not done are overdue."""
-    return utcnow().date()
 
 
 @dataclass(frozen=True)
@@ -146,14 +141,12 @@ def mentee(user_id: int) -> str:
 def add_note(user_id: int) -> str | Response:
     """Add a private note on a mentee (Markdown); a bad note shows the page again with the error."""
     db = get_db()
-    if dashboards.mentee_header(db, user_id, viewer(), module_ids=catalog().module_ids, today=today()) is None:
-        abort(404)
     form = NoteForm()
     if form.validate_on_submit():
-        try:
+        try:  # NotFound (not this mentor's mentee) becomes the 404 page
             notes.add_note(db, mentee_id=user_id, author_id=current_user.id, body=form.body.data or "")
         except InvalidInput as exc:
-            form.body.errors = [*form.body.errors, str(exc)]
+            field_error(form, exc, "body")
         else:
             db.commit()
             flash("Note saved.", "success")

@@ -1,4 +1,4 @@
-"""Views of the admin blueprint."""
+"""Admin pages for people: the list, a new person, one person's access roles and activation."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from ...core.errors import InvalidInput
 from ...persistence import queries
 from ...services import accounts
 from ..db import catalog, get_db
-from ..forms_common import ButtonForm
+from ..forms_common import ButtonForm, field_error
 from ..pagination import Page, page_arg
 from ..security import access_role_required
 from . import bp
-from .cohort_views import placement_context, placement_form_for
 from .forms import RolesForm, UserCreateForm
+from .placement_views import placement_context, placement_form_for
 
 
 @bp.route("/")
@@ -53,7 +53,7 @@ def new_user() -> str | Response:
                 password=form.password.data or "", roles=form.roles.data or [],
             )
         except InvalidInput as exc:
-            getattr(form, exc.field or "email").errors.append(str(exc))
+            field_error(form, exc, "email")
         else:
             db.commit()
             flash(f"{user.display_name} can now sign in as {user.email}.", "success")
@@ -69,11 +69,11 @@ def user(user_id: int) -> str | Response:
     found = accounts.get_user(db, user_id)
     form = RolesForm(data={"roles": sorted(found.access_roles)} if request.method == "GET" else None)
     if form.validate_on_submit():
-        roles = form.roles.data or []
-        if found.id == current_user.id and "admin" not in roles:
-            form.roles.errors.append("You cannot remove your own admin role.")
+        try:
+            accounts.set_roles(db, found, form.roles.data or [], acting_user_id=current_user.id)
+        except InvalidInput as exc:
+            field_error(form, exc, "roles")
         else:
-            accounts.set_roles(db, found, roles)
             db.commit()
             flash("Roles saved.", "success")
             return redirect(url_for("admin.user", user_id=found.id))
@@ -90,10 +90,11 @@ def set_active(user_id: int) -> Response:
     form = ButtonForm()
     if form.validate_on_submit():
         activate = request.form.get("active") == "1"
-        if found.id == current_user.id and not activate:
-            flash("You cannot deactivate your own account.", "warning")
+        try:
+            accounts.set_active(found, activate, acting_user_id=current_user.id)
+        except InvalidInput as exc:
+            flash(str(exc), "warning")
         else:
-            accounts.set_active(found, activate)
             db.commit()
             flash(f"{found.display_name} is {'active' if activate else 'deactivated'}.", "success")
     return redirect(url_for("admin.user", user_id=found.id))

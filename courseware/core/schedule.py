@@ -1,0 +1,59 @@
+"""Due dates: the one clock every page, export and reminder reads, and the one overdue rule.
+
+A due date is a calendar date in the organisation's time zone (a setting, UTC by default).  An
+assignment is overdue once that zone's today is after its due date and it is not done
+(``assignment_done`` in ``persistence/queries.py`` says what done means).  ``past_due`` is
+written with a plain comparison so that the same function serves Python dates and SQL columns:
+``past_due(Assignment.due_on, today)`` is the SQL condition the dashboards filter on.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from .errors import InvalidInput
+
+DEFAULT_TIME_ZONE = "UTC"
+
+
+def check_time_zone(name: str | None, *, field: str = "time_zone") -> str:
+    """A valid IANA time-zone name (``Europe/London``), else InvalidInput."""
+    name = (name or "").strip()
+    if name == DEFAULT_TIME_ZONE:
+        return name
+    if not name or name not in _zones():
+        raise InvalidInput(f"Unknown time zone '{name}'; use a name such as Europe/London or UTC.", field=field)
+    return name
+
+
+@cache
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def time_zone_names() -> list[str]:
+    """Every known time-zone name, UTC first, the rest sorted (for a select box)."""
+    return [DEFAULT_TIME_ZONE, *sorted(_zones() - {DEFAULT_TIME_ZONE})]
+
+
+def today_in(time_zone: str | None, now: datetime | None = None) -> date:
+    """The calendar date in ``time_zone`` at ``now`` (an aware datetime; the current time by default)."""
+    now = now or datetime.now(UTC)
+    try:
+        zone = ZoneInfo(time_zone or DEFAULT_TIME_ZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo(DEFAULT_TIME_ZONE)
+    return now.astimezone(zone).date()
+
+
+def past_due(due_on: Any, today: Any) -> Any:
+    """Whether the due date has passed on ``today``: a bool for dates, an SQL condition for columns."""
+    return due_on < today
+
+
+def is_overdue(due_on: date, today: date, done: bool) -> bool:
+    """An assignment not done whose due date has passed."""
+    return not done and bool(past_due(due_on, today))

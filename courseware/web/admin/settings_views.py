@@ -1,0 +1,38 @@
+"""The organisation's settings page: name, default operating model, time zone."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from ...core.errors import InvalidInput
+from ...services import organisation
+from ..db import get_db
+from ..forms_common import field_error
+from ..security import access_role_required
+from . import bp
+from .forms import SettingsForm
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@access_role_required("admin")
+def settings() -> str | Response:
+    """The organisation's name, default operating model and time zone."""
+    db = get_db()
+    if request.method == "GET":
+        org = organisation.read_organisation(db)
+        form = SettingsForm(formdata=None, data={"name": org.name, "default_model": org.default_model,
+                                                 "time_zone": org.time_zone})
+    else:
+        form = SettingsForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            organisation.update_organisation(db, name=form.name.data or "", default_model=form.default_model.data or "",
+                                             time_zone=form.time_zone.data or "")
+        except InvalidInput as exc:
+            field_error(form, exc, "name")
+        else:
+            db.commit()
+            flash("Settings saved.", "success")
+            return redirect(url_for("admin.settings"))
+    return render_template("admin/settings.html", form=form)
