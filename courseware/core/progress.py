@@ -58,7 +58,7 @@ class TrackProgress:
 
 
 @dataclass(frozen=True)
-class Path:
+class LearnerPath:
     """A learner's whole path: every track, overall completion and the next module."""
 
     tracks: tuple[TrackProgress, ...]
@@ -94,7 +94,7 @@ def module_state(module: Module, catalog: Catalog, completed: Collection[str], s
     return ModuleState(module, Status.AVAILABLE)
 
 
-def learner_path(catalog: Catalog, completed: Collection[str], started: Collection[str]) -> Path:
+def learner_path(catalog: Catalog, completed: Collection[str], started: Collection[str]) -> LearnerPath:
     """Every track's progress and the next module to read (in progress first, then available)."""
     completed, started = set(completed), set(started)
     tracks = []
@@ -107,4 +107,4 @@ def learner_path(catalog: Catalog, completed: Collection[str], started: Collecti
     next_state = next((s for s in states if s.status is Status.IN_PROGRESS), None) or next(
         (s for s in states if s.status is Status.AVAILABLE), None
     )
-    return Path(tuple(tracks), next_state)
+    return LearnerPath(tuple(tracks), next_state)

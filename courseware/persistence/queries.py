@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, bindparam, case, exists, func, select
 from sqlalchemy.orm import Session
 
 from .models import Attempt, ModuleProgress, User, UserRole
+from .paging import fetch_page
 
 
 def user_by_email(session: Session, email: str) -> User | None:
@@ -90,11 +91,8 @@ def users_page(
         query = query.where(func.lower(User.display_name).like(like) | User.email.like(like))
     if role:
         query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    users = list(
-        session.scalars(query.order_by(func.lower(User.display_name), User.id).limit(per_page).offset((page - 1) * per_page))
-    )
-    return users, total
+    return fetch_page(session, query.order_by(func.lower(User.display_name), User.id), page=page, per_page=per_page,
+                      scalars=True)
 
 
 def assignment_done(user_id: Any, kind: Any, item_id: Any) -> ColumnElement[bool]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, Integer, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Integer, bindparam, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter
 
@@ -18,6 +18,7 @@ from ..persistence import queries
 from ..persistence.base import utcnow
 from ..persistence.dashboards.sql import overdue_by_user
 from ..persistence.models import Assignment, Cohort, User
+from ..persistence.paging import fetch_page
 
 KINDS = ("module", "quiz")
 
@@ -157,16 +158,15 @@ def assignments_page(
     session: Session, *, page: int, per_page: int, catalog: Catalog, quizzes: QuizLookup | None
 ) -> tuple[list[AssignmentRow], int]:
     """One page of assignments, soonest due first, with each target's name (two queries)."""
-    rows = session.execute(
+    rows, total = fetch_page(
+        session,
         select(Assignment.id, Assignment.kind, Assignment.item_id, Assignment.due_on, Assignment.user_id,
                User.display_name, User.email, Assignment.cohort_id, Cohort.name)
         .outerjoin(User, User.id == Assignment.user_id)
         .outerjoin(Cohort, Cohort.id == Assignment.cohort_id)
-        .order_by(Assignment.due_on, Assignment.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    total = session.scalar(select(func.count()).select_from(Assignment)) or 0
+        .order_by(Assignment.due_on, Assignment.id),
+        page=page, per_page=per_page,
+    )
     return [
         AssignmentRow(
             id=r.id, kind=r.kind, item_id=r.item_id,

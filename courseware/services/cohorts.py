@@ -13,6 +13,7 @@ from ..core.errors import InvalidInput, NotFound
 from ..core.operating_model import check_model
 from ..persistence.base import utcnow
 from ..persistence.models import Cohort, Mentorship, User, UserRole
+from ..persistence.paging import fetch_page
 
 MAX_NAME = 120
 
@@ -109,25 +110,20 @@ def cohorts_page(session: Session, *, page: int, per_page: int) -> tuple[list[Co
         .group_by(User.cohort_id)
         .subquery()
     )
-    rows = session.execute(
+    rows, total = fetch_page(
+        session,
         select(Cohort.id, Cohort.name, Cohort.start_date, Cohort.operating_model, func.coalesce(counts.c.members, 0))
         .outerjoin(counts, counts.c.cohort_id == Cohort.id)
-        .order_by(Cohort.start_date.desc(), Cohort.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    total = session.scalar(select(func.count()).select_from(Cohort)) or 0
+        .order_by(Cohort.start_date.desc(), Cohort.id.desc()),
+        page=page, per_page=per_page,
+    )
     return [CohortRow(*row) for row in rows], total
 
 
 def members_page(session: Session, cohort_id: int, *, page: int, per_page: int) -> tuple[list[User], int]:
     """One page of a cohort's members by name, with the member count."""
-    where = User.cohort_id == cohort_id
-    total = session.scalar(select(func.count()).select_from(User).where(where)) or 0
-    users = session.scalars(
-        select(User).where(where).order_by(func.lower(User.display_name), User.id).limit(per_page).offset((page - 1) * per_page)
-    )
-    return list(users), total
+    query = select(User).where(User.cohort_id == cohort_id).order_by(func.lower(User.display_name), User.id)
+    return fetch_page(session, query, page=page, per_page=per_page, scalars=True)
 
 
 def set_cohort(session: Session, user: User, cohort_id: int | None) -> None:
@@ -197,7 +193,8 @@ def mentorships_page(
     """One page of mentor ↔ mentee pairs (optionally one mentor's), by mentor then mentee name."""
     mentor, mentee = aliased(User), aliased(User)
     where = [] if mentor_id is None else [Mentorship.mentor_id == mentor_id]
-    rows = session.execute(
+    rows, total = fetch_page(
+        session,
         select(
             mentor.id, mentor.display_name, mentor.email, mentee.id, mentee.display_name, mentee.email,
             Cohort.name, Mentorship.created_at,
@@ -207,11 +204,9 @@ def mentorships_page(
         .join(mentee, mentee.id == Mentorship.mentee_id)
         .outerjoin(Cohort, Cohort.id == mentee.cohort_id)
         .where(*where)
-        .order_by(func.lower(mentor.display_name), mentor.id, func.lower(mentee.display_name), mentee.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    total = session.scalar(select(func.count()).select_from(Mentorship).where(*where)) or 0
+        .order_by(func.lower(mentor.display_name), mentor.id, func.lower(mentee.display_name), mentee.id),
+        page=page, per_page=per_page,
+    )
     return [MentorshipRow(*row) for row in rows], total
 
 

@@ -164,7 +164,7 @@ def test_admin_sees_every_learner_and_only_learners(db: Session, world: World) -
     assert [r.name for r in result.rows] == ["Ana", "Ben", "Cy", "Dee", "Eve"]
     assert result.total == 5
     assert [(c.name, c.learners) for c in result.cohorts] == [("Autumn", 3), ("Winter", 1), (None, 1)]
-    no_cohort = table(db, world, None, cohort_id=0)
+    no_cohort = table(db, world, None, cohort_id=None)  # None: learners without a cohort
     assert [r.name for r in no_cohort.rows] == ["Eve"] and no_cohort.total == 1
 
 

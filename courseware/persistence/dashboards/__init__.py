@@ -39,11 +39,11 @@ from .mentee import (
     mentee_notes,
     top_misroutes,
 )
-from .mentees import SORT_KEYS, CohortFacet, MenteeRow, MenteeTable, mentee_cohorts, mentor_mentees
+from .mentees import EVERY_COHORT, SORT_KEYS, CohortFacet, MenteeRow, MenteeTable, mentee_cohorts, mentor_mentees
 from .overview import GroupSummary, Headline, cohort_summaries, headline, mentor_summaries
 
 __all__ = [
-    "SORT_KEYS", "AreaScore", "AssignmentStatus", "AttemptSummary", "CohortFacet", "CohortHeader", "CohortPage",
+    "EVERY_COHORT", "SORT_KEYS", "AreaScore", "AssignmentStatus", "AttemptSummary", "CohortFacet", "CohortHeader", "CohortPage",
     "ConfusionCell", "GroupSummary", "Headline", "HeatmapRow", "MenteeDetail", "MenteeHeader", "MenteeRow",
     "MenteeTable", "Misroute", "ModuleEvent", "ModuleStat", "Note", "QuestionStat", "QuizStat", "area_profile",
     "cohort_header", "cohort_page", "cohort_summaries", "confusion", "hardest_questions", "headline", "heatmap",

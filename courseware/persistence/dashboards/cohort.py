@@ -15,6 +15,7 @@ from sqlalchemy import CTE, Select, case, func, select
 from sqlalchemy.orm import Session
 
 from ..models import AttemptItem, Cohort, ModuleProgress, User
+from ..paging import limit_page
 from ..scope import within_scope
 from .sql import ROUTED_KINDS, as_float, best_scores, completed_in, count_if, in_ids
 
@@ -105,14 +106,12 @@ def heatmap(
     per_page: int = 50,
 ) -> list[HeatmapRow]:
     """One page of learners (by name) with the status of every module they touched and their total — one query."""
-    learners = (
+    learners = limit_page(
         _members(cohort_id, mentor_id)
         .add_columns(func.lower(User.display_name).label("sort_name"))
-        .order_by(func.lower(User.display_name), User.id)
-        .limit(per_page)
-        .offset((max(page, 1) - 1) * per_page)
-        .cte("page")
-    )
+        .order_by(func.lower(User.display_name), User.id),
+        page, per_page,
+    ).cte("page")
     done = func.sum(case((completed_in(module_ids), 1), else_=0)).over(partition_by=learners.c.user_id)
     rows = session.execute(
         select(learners.c.user_id, learners.c.name, ModuleProgress.module_id, ModuleProgress.completed_at, done)

@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from ..models import Assignment, Attempt, AttemptItem, Cohort, MentorNote, ModuleProgress, User
+from ..paging import limit_page
 from ..queries import assignment_done
 from ..scope import visible
 from .sql import ROUTED_KINDS, as_float, completed_in, in_ids, overdue_by_user
@@ -253,15 +254,14 @@ def top_misroutes(session: Session, mentee_id: int, limit: int = 5) -> list[Misr
 def mentee_notes(session: Session, mentee_id: int, *, page: int = 1, per_page: int = 20) -> tuple[list[Note], int]:
     """A page of notes on the mentee, newest first, with the author's name and the total — one query."""
     author = aliased(User)
-    rows = session.execute(
+    rows = session.execute(limit_page(
         select(MentorNote.id, MentorNote.body, MentorNote.created_at, MentorNote.author_id, author.display_name,
                func.count().over().label("total"))
         .outerjoin(author, author.id == MentorNote.author_id)
         .where(MentorNote.mentee_id == mentee_id)
-        .order_by(MentorNote.created_at.desc(), MentorNote.id.desc())
-        .limit(per_page)
-        .offset((max(page, 1) - 1) * per_page)
-    ).all()
+        .order_by(MentorNote.created_at.desc(), MentorNote.id.desc()),
+        page, per_page,
+    )).all()
     total = int(rows[0].total) if rows else 0
     return [Note(*r[:5]) for r in rows], total
 

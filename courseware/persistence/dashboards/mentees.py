@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, Final, Literal
 
 from sqlalchemy import (
     BindParameter,
@@ -28,9 +28,11 @@ from sqlalchemy.orm import Session
 
 from ..base import UTCDateTime
 from ..models import Cohort, User
+from ..paging import offset_of
 from ..scope import scoped_learners
 from .sql import greatest, overdue_by_user, progress_totals, quiz_totals
 
+EVERY_COHORT: Final = "all"  # the cohort filter that keeps everyone; None keeps learners without a cohort
 SORT_KEYS = ("name", "email", "cohort", "completed", "passed", "score", "activity", "overdue")
 # Sorting by a column of the learner alone lets the query cut the page before aggregating.
 _USER_SORTS = frozenset({"name", "email", "cohort"})
@@ -178,7 +180,7 @@ def mentor_mentees(
     *,
     module_ids: Sequence[str],
     today: date,
-    cohort_id: int | None = None,
+    cohort_id: int | None | Literal["all"] = EVERY_COHORT,
     sort: str = "name",
     direction: str = "asc",
     page: int = 1,
@@ -186,14 +188,14 @@ def mentor_mentees(
 ) -> MenteeTable:
     """The viewer's learners with their progress numbers, filtered, sorted and paginated — ONE query.
 
-    ``mentor_id`` None means an admin (every learner); ``cohort_id`` 0 means learners without
-    a cohort; ``per_page`` None returns every row (the CSV export).  Ties sort by name, then id.
+    ``mentor_id`` None means an admin (every learner); ``cohort_id`` is a cohort's id, None for
+    learners without a cohort, or EVERY_COHORT; ``per_page`` None returns every row (the CSV export).  Ties sort by name, then id.
     The page's rows and the cohort filter's counts travel in one UNION ALL: the mentor home has
     five statements in all, sign-in included, and on SQLite the transaction's BEGIN is one of them.
     """
     if sort not in SORT_KEYS:
         sort = "name"
-    cohort = "all" if cohort_id is None else "none" if cohort_id == 0 else "one"
+    cohort = "all" if cohort_id == EVERY_COHORT else "none" if cohort_id is None else "one"
     statement = _statement(mentor_id is None, cohort, sort, direction == "desc", per_page is not None)
     params: dict[str, Any] = {"module_ids": list(module_ids), "today": today}
     if mentor_id is not None:
@@ -201,7 +203,7 @@ def mentor_mentees(
     if cohort == "one":
         params["cohort_id"] = cohort_id
     if per_page is not None:
-        params.update(limit=per_page, offset=(max(page, 1) - 1) * per_page)
+        params.update(limit=per_page, offset=offset_of(page, per_page))
     table: list[MenteeRow] = []
     cohorts: list[CohortFacet] = []
     for r in session.execute(statement, params):
@@ -213,8 +215,5 @@ def mentor_mentees(
                 modules_completed=int(r.completed), quizzes_passed=int(r.passed), average_best=r.score,
                 last_activity=r.activity, overdue=int(r.overdue),
             ))
-    if cohort_id is None:
-        total = sum(c.learners for c in cohorts)
-    else:
-        total = sum(c.learners for c in cohorts if (c.id or 0) == cohort_id)
+    total = sum(c.learners for c in cohorts if cohort_id == EVERY_COHORT or c.id == cohort_id)
     return MenteeTable(table, total, cohorts)

@@ -15,6 +15,7 @@ from sqlalchemy import CTE, Select, and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from ..models import Cohort, Mentorship, ModuleProgress, User, UserRole
+from ..paging import limit_page
 from .sql import completed_in, count_if, in_ids, overdue_by_user
 
 
@@ -67,18 +68,12 @@ def _per_learner(people: CTE, module_ids: Sequence[str], today: date) -> Select[
     )
 
 
-def _page(query: Select[Any], page: int, per_page: int | None) -> Select[Any]:
-    if per_page is None:
-        return query
-    return query.limit(per_page).offset((max(page, 1) - 1) * per_page)
-
-
 def cohort_summaries(
     session: Session, *, module_ids: Sequence[str], today: date, page: int = 1, per_page: int | None = 25
 ) -> tuple[list[GroupSummary], int]:
     """A page of cohorts (newest start first) with their learners' totals, and the number of cohorts — one query."""
     order = (Cohort.start_date.desc(), Cohort.name, Cohort.id)
-    cohorts = _page(
+    cohorts = limit_page(
         select(Cohort.id, Cohort.name, Cohort.start_date, func.count().over().label("total")).order_by(*order),
         page, per_page,
     ).cte("cohort_page")
@@ -117,7 +112,7 @@ def mentor_summaries(
     session: Session, *, module_ids: Sequence[str], today: date, page: int = 1, per_page: int | None = 25
 ) -> tuple[list[GroupSummary], int]:
     """A page of mentors (by name) with caseload, their mentees' totals and overdue count, and the number of mentors."""
-    mentors = _page(
+    mentors = limit_page(
         select(User.id, User.display_name.label("name"), User.email, func.lower(User.display_name).label("sort_name"),
                func.count().over().label("total"))
         .join(UserRole, and_(UserRole.user_id == User.id, UserRole.role == "mentor"))

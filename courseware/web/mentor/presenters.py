@@ -8,30 +8,28 @@ from datetime import date, datetime
 from ...core.catalog import Catalog, Module
 from ...core.quiz import QuizBank
 from ...core.rendering import RenderError, render_user_markdown
-from ...persistence import dashboards as q
+from ...core.schedule import is_overdue
+from ...persistence import dashboards
+from ...services.assignments import item_title
+from ..words import short
+from .charts import AreaBars, MatrixCell, StepChart, area_bars, shade, step_chart
 
 
-def short(text: str, limit: int = 90) -> str:
-    """``text`` on one line, cut at a word boundary to at most ``limit`` characters."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
-
-
-def quiz_title(quizzes: QuizBank | None, quiz_id: str) -> str:
+def quiz_title(quizzes: QuizBank, quiz_id: str) -> str:
     """A quiz's title, or its id when the quiz is no longer in the course."""
-    quiz = quizzes.get(quiz_id) if quizzes is not None else None
+    quiz = quizzes.get(quiz_id)
     return quiz.title if quiz is not None else quiz_id
 
 
-def question_text(quizzes: QuizBank | None, quiz_id: str, question_id: str, item_id: str = "") -> str:
+def question_text(quizzes: QuizBank, quiz_id: str, question_id: str, item_id: str = "") -> str:
     """The task text (split) or a shortened prompt; the ids when the question is gone."""
-    quiz = quizzes.get(quiz_id) if quizzes is not None else None
+    quiz = quizzes.get(quiz_id)
     question = quiz.question(question_id) if quiz is not None else None
     if question is None:
         return f"{question_id}/{item_id}" if item_id else question_id
-    task = question.task(item_id) if item_id and question.type == "split" else None
-    if task is not None:
-        return task.text
+    item = question.item_text(item_id) if item_id else None
+    if item is not None:
+        return item
     # A scenario ends with its question ("Who ...?"); that sentence reads best on its own.
     sentences = [s.strip() for s in question.prompt.replace("\n", " ").split(". ") if s.strip()]
     last = sentences[-1] if sentences else question.prompt
@@ -43,8 +41,8 @@ def short_role(role_id: str) -> str:
     return role_id.upper() if len(role_id) <= 3 else role_id.capitalize()
 
 
-def role_label(catalog: Catalog, role_id: str | None) -> str:
-    """A role's label ('Not answered' for None)."""
+def owner_role_label(catalog: Catalog, role_id: str | None) -> str:
+    """An owner role's label ('Not answered' for None)."""
     return catalog.registry.owner_role_label(role_id) if role_id else "Not answered"
 
 
@@ -73,15 +71,6 @@ class AttemptLine:
     submitted_at: datetime | None
     score: float | None
     passed: bool | None
-
-
-@dataclass(frozen=True)
-class AreaBar:
-    """An area's label, the mentee's score and the cohort's average."""
-
-    label: str
-    learner: float | None
-    cohort: float | None
 
 
 @dataclass(frozen=True)
@@ -120,31 +109,24 @@ class AssignmentLine:
 class MenteeView:
     """Everything the mentee page shows."""
 
-    header: q.MenteeHeader
+    header: dashboards.MenteeHeader
     modules: list[ModuleLine]
-    steps: list[tuple[datetime, int]]  # (when, modules completed by then), for the step chart
+    steps: StepChart | None  # modules completed over time; None before the first completion
     attempts: list[AttemptLine]
-    areas: list[AreaBar]
+    areas: AreaBars | None  # None before the first answer
     misroutes: list[MisrouteLine]
     notes: list[NoteView]
     notes_total: int
     assignments: list[AssignmentLine]
-    now: datetime
-
-    @property
-    def chart_span(self) -> tuple[datetime, datetime] | None:
-        """The step chart's time axis: first module opened to the later of the last completion and ``now``."""
-        starts = [m.started_at for m in self.modules if m.started_at is not None]
-        if not self.steps or not starts:
-            return None
-        return min(starts), max(self.steps[-1][0], self.now)
 
 
-def _item_title(kind: str, item_id: str, catalog: Catalog, quizzes: QuizBank | None) -> str:
-    if kind == "module":
-        module = catalog.get(item_id)
-        return module.title if module is not None else item_id
-    return quiz_title(quizzes, item_id)
+def _steps(modules: list[ModuleLine], total: int, now: datetime) -> StepChart | None:
+    """The step chart from the first module opened to the later of the last completion and ``now``."""
+    done_times = sorted(line.completed_at for line in modules if line.completed_at is not None)
+    starts = [line.started_at for line in modules if line.started_at is not None]
+    if not done_times or not starts:
+        return None
+    return step_chart([(when, i + 1) for i, when in enumerate(done_times)], total, min(starts), max(done_times[-1], now))
 
 
 def _note_html(body: str) -> str:
@@ -154,43 +136,42 @@ def _note_html(body: str) -> str:
         return "<p><em>This note cannot be displayed.</em></p>"
 
 
-def misroute_words(m: q.Misroute, catalog: Catalog, quizzes: QuizBank | None) -> str:
+def misroute_words(m: dashboards.Misroute, catalog: Catalog, quizzes: QuizBank) -> str:
     """'routes “Re-forecast the budget” to Account Manager instead of Project Manager — 2 of 3 times'."""
     what = question_text(quizzes, m.quiz_id, m.question_id, m.item_id)
     times = "time" if m.answered == 1 else "times"
-    return (f"routes “{what}” to {role_label(catalog, m.given)} instead of {role_label(catalog, m.expected)} "
+    return (f"routes “{what}” to {owner_role_label(catalog, m.given)} instead of {owner_role_label(catalog, m.expected)} "
             f"— {m.times} of {m.answered} {times}")
 
 
-def mentee_view(detail: q.MenteeDetail, catalog: Catalog, quizzes: QuizBank | None, now: datetime) -> MenteeView:
-    """Build the mentee page model (``now`` decides what is overdue and ends the chart's time axis)."""
-    today = now.date()
+def mentee_view(
+    detail: dashboards.MenteeDetail, catalog: Catalog, quizzes: QuizBank, *, today: date, now: datetime
+) -> MenteeView:
+    """Build the mentee page model (``today`` in the organisation's zone decides overdue; ``now`` ends the chart)."""
     progress = {m.module_id: m for m in detail.modules}
     modules = []
     for module in catalog.modules:
         event = progress.get(module.id)
         status = "not_started" if event is None else ("complete" if event.completed_at else "in_progress")
         modules.append(ModuleLine(module, status, event.started_at if event else None, event.completed_at if event else None))
-    done_times = sorted(line.completed_at for line in modules if line.completed_at is not None)
-    steps = [(when, i + 1) for i, when in enumerate(done_times)]
     attempts = [
         AttemptLine(a.quiz_id, quiz_title(quizzes, a.quiz_id), a.number, a.state, a.started_at, a.submitted_at,
                     a.score, a.passed)
         for a in detail.attempts
     ]
-    areas = [AreaBar(catalog.registry.area_label(a.area), a.learner, a.cohort) for a in detail.areas]
+    areas = area_bars([(catalog.registry.area_label(a.area), a.learner, a.cohort) for a in detail.areas])
     misroutes = [
         MisrouteLine(misroute_words(m, catalog, quizzes), quiz_title(quizzes, m.quiz_id), m.times, m.answered)
         for m in detail.misroutes
     ]
     notes = [NoteView(n.id, n.author or "A former mentor", n.created_at, _note_html(n.body)) for n in detail.notes]
     assignments = [
-        AssignmentLine(a.kind, _item_title(a.kind, a.item_id, catalog, quizzes), a.due_on, a.via_cohort, a.done,
-                       not a.done and a.due_on < today)
+        AssignmentLine(a.kind, item_title(a.kind, a.item_id, catalog, quizzes) or a.item_id, a.due_on, a.via_cohort,
+                       a.done, is_overdue(a.due_on, today, a.done))
         for a in detail.assignments
     ]
-    return MenteeView(detail.header, modules, steps, attempts, areas, misroutes, notes, detail.notes_total, assignments,
-                      now)
+    return MenteeView(detail.header, modules, _steps(modules, len(catalog.modules), now), attempts,
+                      areas if areas.rows else None, misroutes, notes, detail.notes_total, assignments)
 
 
 # ---------------------------------------------------------------------------- cohort page
@@ -213,10 +194,8 @@ class ConfusionTable:
     """One knowledge area's expected × given matrix."""
 
     area: str
-    expected: list[tuple[str, str]]  # (role id, label) rows
-    given: list[tuple[str | None, str, str]]  # (role id or None, label, short label) columns
-    counts: dict[tuple[str, str | None], int]
-    largest: int  # the biggest count, for shading
+    given: list[tuple[str | None, str, str]]  # (owner role id or None, label, short label) columns
+    rows: list[tuple[str, list[MatrixCell]]]  # (expected role's label, one shaded cell per column)
     total: int
     correct: int
 
@@ -231,15 +210,15 @@ class HardQuestion:
     share: float
 
 
-def module_columns(catalog: Catalog, quizzes: QuizBank | None, stats: list[q.ModuleStat],
-                   quiz_stats: list[q.QuizStat]) -> list[ModuleColumn]:
+def module_columns(catalog: Catalog, quizzes: QuizBank, stats: list[dashboards.ModuleStat],
+                   quiz_stats: list[dashboards.QuizStat]) -> list[ModuleColumn]:
     """One column per module of the course, in path order."""
     by_module = {s.module_id: s for s in stats}
     by_quiz = {s.quiz_id: s for s in quiz_stats}
     columns = []
     for number, module in enumerate(catalog.modules, start=1):
         stat = by_module.get(module.id)
-        module_quizzes = quizzes.for_module(module.id) if quizzes is not None else ()
+        module_quizzes = quizzes.for_module(module.id)
         quiz = module_quizzes[0] if module_quizzes else None
         quiz_stat = by_quiz.get(quiz.id) if quiz is not None else None
         columns.append(ModuleColumn(number, module, stat.started if stat else 0, stat.completed if stat else 0,
@@ -247,7 +226,7 @@ def module_columns(catalog: Catalog, quizzes: QuizBank | None, stats: list[q.Mod
     return columns
 
 
-def confusion_tables(catalog: Catalog, cells: list[q.ConfusionCell]) -> list[ConfusionTable]:
+def confusion_tables(catalog: Catalog, cells: list[dashboards.ConfusionCell]) -> list[ConfusionTable]:
     """One matrix per knowledge area (in registry order), roles in registry order, unanswered last."""
     registry = catalog.registry
     known = [r.id for r in registry.owner_roles]
@@ -259,27 +238,25 @@ def confusion_tables(catalog: Catalog, cells: list[q.ConfusionCell]) -> list[Con
             continue
         seen = {c.expected for c in mine} | {c.given for c in mine if c.given}
         roles = known + sorted(seen - set(known))  # roles the content no longer has still get a line
-        expected = [(r, registry.owner_role_label(r)) for r in roles if r in {c.expected for c in mine}]
         given: list[tuple[str | None, str, str]] = [(r, registry.owner_role_label(r), short_role(r)) for r in roles]
         if any(c.given is None for c in mine):
             given.append((None, "Not answered", "None"))
         counts = {(c.expected, c.given): c.count for c in mine}
-        tables.append(ConfusionTable(registry.area_label(area), expected, given, counts, max(counts.values()),
-                                     mine[0].area_total, mine[0].area_correct))
+        largest = max(counts.values())
+        rows = [
+            (registry.owner_role_label(r), [shade(counts.get((r, g), 0), largest, g == r) for g, _, _ in given])
+            for r in roles if r in {c.expected for c in mine}
+        ]
+        tables.append(ConfusionTable(registry.area_label(area), given, rows, mine[0].area_total, mine[0].area_correct))
     return tables
 
 
-def hard_questions(quizzes: QuizBank | None, stats: list[q.QuestionStat]) -> list[HardQuestion]:
+def hard_questions(quizzes: QuizBank, stats: list[dashboards.QuestionStat]) -> list[HardQuestion]:
     """The hardest questions, in words."""
     return [HardQuestion(quiz_title(quizzes, s.quiz_id), question_text(quizzes, s.quiz_id, s.question_id), s.answers,
                          100.0 * s.share_correct) for s in stats]
 
 
-def heatmap_cells(catalog: Catalog, rows: list[q.HeatmapRow]) -> list[tuple[q.HeatmapRow, list[str]]]:
+def heatmap_cells(catalog: Catalog, rows: list[dashboards.HeatmapRow]) -> list[tuple[dashboards.HeatmapRow, list[str]]]:
     """Each learner with one status per module of the course, in path order."""
     return [(row, [row.cells.get(m.id, "not_started") for m in catalog.modules]) for row in rows]
-
-
-def percent(part: float, whole: float) -> float:
-    """part / whole as a percentage (0 when whole is 0)."""
-    return 100.0 * part / whole if whole else 0.0

@@ -7,6 +7,7 @@ each query (``mentor_id`` below); anything outside it is a 404, exactly like a m
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -56,11 +57,11 @@ class TableArgs:
     cohort: str  # '' (all), 'none' (no cohort) or a cohort id
 
     @property
-    def cohort_id(self) -> int | None:
-        """The filter for the query: None for all, 0 for learners without a cohort."""
+    def cohort_id(self) -> int | None | Literal["all"]:
+        """The filter for the query: a cohort's id, None for learners without a cohort, or every cohort."""
         if self.cohort == "none":
-            return 0
-        return int(self.cohort) if self.cohort else None
+            return None
+        return int(self.cohort) if self.cohort else dashboards.EVERY_COHORT
 
     def query(self, **overrides: object) -> dict[str, object]:
         """The query-string arguments that reproduce this view (empty ones left out)."""
@@ -123,7 +124,7 @@ def _mentee_page(user_id: int, form: NoteForm) -> str:
                                       notes_page=number, notes_per_page=NOTES_PER_PAGE)
     if detail is None:
         abort(404)
-    view = mentee_view(detail, catalog(), quiz_bank(), utcnow())
+    view = mentee_view(detail, catalog(), quiz_bank(), today=today(), now=utcnow())
     notes_page = Page(view.notes, number, NOTES_PER_PAGE, view.notes_total)
     return render_template("mentor/mentee.html", view=view, form=form, notes_page=notes_page,
                            total_modules=len(catalog().modules))
