@@ -12,6 +12,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from .app import create_app_or_exit
+from .core.access import ACCESS_ROLES
 from .core.errors import ContentError
 from .core.operating_model import DEFAULT_MODEL, MODELS
 from .state import state_of
@@ -34,7 +35,7 @@ def _sessions():  # type: ignore[no-untyped-def]
 @click.command("create-user")
 @click.argument("email")
 @click.option("--name", "display_name", help="Display name (default: the part of the email before @).")
-@click.option("--role", "roles", multiple=True, type=click.Choice(["learner", "mentor", "admin"]),
+@click.option("--role", "roles", multiple=True, type=click.Choice(ACCESS_ROLES),
               default=["learner"], show_default=True, help="Repeat for several roles.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help="Prompted when omitted.")
 @with_appcontext

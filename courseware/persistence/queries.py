@@ -4,13 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, bindparam, case, exists, func, select
 from sqlalchemy.orm import Session
 
+from ..core.errors import NotFound
 from .models import Attempt, ModuleProgress, User, UserRole
 from .paging import fetch_page
+
+MAX_ID = 2**31 - 1  # integer primary keys: PostgreSQL's INTEGER range (SQLite's is wider)
+M = TypeVar("M")
+
+
+def get_or_not_found(session: Session, model: type[M], ident: int, what: str) -> M:
+    """The row of ``model`` with this primary key, or NotFound naming ``what`` (also for ids no column can hold)."""
+    found = session.get(model, ident) if 0 < ident <= MAX_ID else None
+    if found is None:
+        raise NotFound(f"{what} {ident}")
+    return found
 
 
 def user_by_email(session: Session, email: str) -> User | None:

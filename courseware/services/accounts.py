@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.access import ACCESS_ROLES
-from ..core.errors import InvalidInput, NotFound
+from ..core.errors import InvalidInput
 from ..persistence import queries
 from ..persistence.base import utcnow
 from ..persistence.models import User, UserRole
@@ -121,7 +121,4 @@ def set_active(user: User, active: bool, *, acting_user_id: int | None = None) -
 
 def get_user(session: Session, user_id: int) -> User:
     """The user with this id, or NotFound."""
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFound(f"user {user_id}")
-    return user
+    return queries.get_or_not_found(session, User, user_id, "user")

@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, bindparam, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter
 
 from ..core.catalog import Catalog
-from ..core.errors import InvalidInput, NotFound
+from ..core.errors import InvalidInput
+from ..core.quiz import QuizBank
 from ..core.schedule import is_overdue
 from ..persistence import queries
 from ..persistence.base import utcnow
@@ -21,12 +22,6 @@ from ..persistence.models import Assignment, Cohort, User
 from ..persistence.paging import fetch_page
 
 KINDS = ("module", "quiz")
-
-
-class QuizLookup(Protocol):
-    """What this module needs of the quiz bank: quizzes by id (None when unknown)."""
-
-    def get(self, quiz_id: str) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -60,13 +55,13 @@ class AssignmentRow:
     cohort_name: str | None
 
 
-def item_title(kind: str, item_id: str, catalog: Catalog, quizzes: QuizLookup | None) -> str | None:
+def item_title(kind: str, item_id: str, catalog: Catalog, quizzes: QuizBank) -> str | None:
     """The title of a module or quiz, or None when it does not exist."""
     if kind == "module":
         module = catalog.get(item_id)
         return module.title if module is not None else None
-    quiz = quizzes.get(item_id) if quizzes is not None else None
-    return getattr(quiz, "title", None) if quiz is not None else None
+    quiz = quizzes.get(item_id)
+    return quiz.title if quiz is not None else None
 
 
 def create_assignment(
@@ -76,7 +71,7 @@ def create_assignment(
     item_id: str,
     due_on: date,
     catalog: Catalog,
-    quizzes: QuizLookup | None,
+    quizzes: QuizBank,
     user_id: int | None = None,
     cohort_id: int | None = None,
     created_by_id: int | None = None,
@@ -103,10 +98,7 @@ def create_assignment(
 
 def delete_assignment(session: Session, assignment_id: int) -> None:
     """Delete an assignment, or NotFound."""
-    assignment = session.get(Assignment, assignment_id)
-    if assignment is None:
-        raise NotFound(f"assignment {assignment_id}")
-    session.delete(assignment)
+    session.delete(queries.get_or_not_found(session, Assignment, assignment_id, "assignment"))
     session.flush()
 
 
@@ -127,7 +119,7 @@ _LEARNER_ASSIGNMENTS = (
 
 
 def learner_assignments(
-    session: Session, user_id: int, catalog: Catalog, today: date, quizzes: QuizLookup | None = None
+    session: Session, user_id: int, catalog: Catalog, today: date, quizzes: QuizBank
 ) -> list[LearnerAssignment]:
     """Every assignment that applies to a learner, directly or through their cohort, soonest due first — one query."""
     rows = session.execute(_LEARNER_ASSIGNMENTS, {"user_id": user_id}).all()
@@ -155,7 +147,7 @@ def overdue_counts(session: Session, user_ids: Iterable[int] | Any, today: date)
 
 
 def assignments_page(
-    session: Session, *, page: int, per_page: int, catalog: Catalog, quizzes: QuizLookup | None
+    session: Session, *, page: int, per_page: int, catalog: Catalog, quizzes: QuizBank
 ) -> tuple[list[AssignmentRow], int]:
     """One page of assignments, soonest due first, with each target's name (two queries)."""
     rows, total = fetch_page(

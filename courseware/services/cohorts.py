@@ -9,11 +9,12 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, aliased
 
 from ..core.access import may_join_cohort
-from ..core.errors import InvalidInput, NotFound
+from ..core.errors import InvalidInput
 from ..core.operating_model import check_model
 from ..persistence.base import utcnow
 from ..persistence.models import Cohort, Mentorship, User, UserRole
 from ..persistence.paging import fetch_page
+from ..persistence.queries import get_or_not_found
 
 MAX_NAME = 120
 
@@ -91,10 +92,7 @@ def update_cohort(
 
 def get_cohort(session: Session, cohort_id: int) -> Cohort:
     """The cohort with this id, or NotFound."""
-    cohort = session.get(Cohort, cohort_id)
-    if cohort is None:
-        raise NotFound(f"cohort {cohort_id}")
-    return cohort
+    return get_or_not_found(session, Cohort, cohort_id, "cohort")
 
 
 def cohort_choices(session: Session) -> list[tuple[int, str]]:

@@ -82,7 +82,7 @@ def seed_demo(
     password: str,
     learners: int = 0,
     rng_seed: int = 7,
-    quizzes: QuizBank | None = None,
+    quizzes: QuizBank,
     today: date | None = None,
 ) -> SeedResult:
     """Create the demo organisation (idempotent for the named people) and ``learners`` synthetic ones."""
@@ -107,8 +107,7 @@ def seed_demo(
     new_cohorts = _seed_cohorts(session, people, created, today)
     _seed_mentorships(session, people, created)
     _seed_assignments(session, catalog, quizzes, people, created, new_cohorts, today)
-    if quizzes is not None:
-        _seed_attempts(session, quizzes, people, created, now, rng)
+    _seed_attempts(session, quizzes, people, created, now, rng)
     scale = None
     if learners:
         named_mentors = [people[e].id for e in MENTEES]
@@ -151,13 +150,13 @@ def _seed_mentorships(session: Session, people: dict[str, User], created: set[st
                 cohorts.assign_mentor(session, people[mentor], people[mentee])
 
 
-def _seed_assignments(session: Session, catalog: Catalog, quizzes: QuizBank | None, people: dict[str, User],
+def _seed_assignments(session: Session, catalog: Catalog, quizzes: QuizBank, people: dict[str, User],
                       created: set[str], new_cohorts: dict[str, Cohort], today: date) -> None:
     """Some work done, some overdue, some due soon — only for cohorts and people created now."""
     admin = people["admin@example.com"].id
 
     def assign(kind: str, item: str, days: int, *, cohort: str | None = None, email: str | None = None) -> None:
-        exists = catalog.get(item) if kind == "module" else (quizzes.get(item) if quizzes else None)
+        exists = catalog.get(item) if kind == "module" else quizzes.get(item)
         if exists is None:
             return  # another course without this module or quiz
         assignments.create_assignment(

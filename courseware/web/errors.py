@@ -6,7 +6,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from ..core.errors import NotFound
+from ..core.errors import InvalidInput, NotFound
 
 MESSAGES = {
     400: ("Bad request", "The request could not be understood. Go back, reload the page and try again."),
@@ -41,6 +41,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(NotFound)
     def _not_found(error: NotFound):  # type: ignore[no-untyped-def]
         return _render(404)
+
+    @app.errorhandler(InvalidInput)
+    def _invalid(error: InvalidInput):  # type: ignore[no-untyped-def]
+        # A view that has a form puts the error on its field; one that does not lands here.
+        return _render(400, str(error))
 
     @app.errorhandler(InternalServerError)
     def _internal(error: InternalServerError):  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from courseware.core.errors import InvalidInput, NotFound
+from courseware.core.quiz import QuizBank
 from courseware.persistence.base import utcnow
 from courseware.persistence.models import Assignment, Attempt, ModuleProgress
 from courseware.services import assignments, cohorts
@@ -100,8 +101,8 @@ def test_items_no_longer_in_the_course_keep_their_id(db: Session, setting) -> No
     rows = assignments.learner_assignments(db, pat.id, setting["catalog"], TODAY, quizzes=setting["bank"])
     retired = next(r for r in rows if r.item_id == "retired-module")
     assert (retired.title, retired.exists, retired.overdue) == ("retired-module", False, True)
-    # Without a quiz bank a quiz keeps its id as title.
-    rows = assignments.learner_assignments(db, pat.id, setting["catalog"], TODAY)
+    # A quiz the bank no longer holds keeps its id as title.
+    rows = assignments.learner_assignments(db, pat.id, setting["catalog"], TODAY, quizzes=QuizBank())
     assert next(r for r in rows if r.kind == "quiz").title == "scope-check"
 
 

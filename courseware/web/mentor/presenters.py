@@ -63,14 +63,8 @@ class ModuleLine:
 class AttemptLine:
     """A quiz attempt with its quiz's title."""
 
-    quiz_id: str
+    attempt: dashboards.AttemptSummary
     title: str
-    number: int
-    state: str
-    started_at: datetime
-    submitted_at: datetime | None
-    score: float | None
-    passed: bool | None
 
 
 @dataclass(frozen=True)
@@ -155,9 +149,7 @@ def mentee_view(
         status = "not_started" if event is None else ("complete" if event.completed_at else "in_progress")
         modules.append(ModuleLine(module, status, event.started_at if event else None, event.completed_at if event else None))
     attempts = [
-        AttemptLine(a.quiz_id, quiz_title(quizzes, a.quiz_id), a.number, a.state, a.started_at, a.submitted_at,
-                    a.score, a.passed)
-        for a in detail.attempts
+        AttemptLine(a, quiz_title(quizzes, a.quiz_id)) for a in detail.attempts
     ]
     areas = area_bars([(catalog.registry.area_label(a.area), a.learner, a.cohort) for a in detail.areas])
     misroutes = [
