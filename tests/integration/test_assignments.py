@@ -133,7 +133,7 @@ def test_create_assignment_checks_item_and_target(db: Session, setting) -> None:
     cases = [
         ({"item_id": "nope"}, "There is no module 'nope'", "item"),
         ({"kind": "quiz", "item_id": "intro"}, "There is no quiz 'intro'", "item"),
-        ({"kind": "quiz", "item_id": "scope-check", "quizzes": None}, "There is no quiz", "item"),
+        ({"kind": "quiz", "item_id": "scope-check", "quizzes": QuizBank()}, "There is no quiz", "item"),  # not in this bank
         ({"kind": "video"}, "Choose a module or a quiz", "item"),
         ({"cohort_id": cohort.id}, "not both", "learner_email"),
         ({"user_id": None}, "not both", "learner_email"),
