@@ -31,4 +31,7 @@ class Defaults:
     # A long quiz must not expire its own form: tokens last as long as the sign-in.
     WTF_CSRF_TIME_LIMIT = int(timedelta(hours=12).total_seconds())
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
-    USERS_PER_PAGE = 25
+    # Page sizes (rows per page): every long list, the cohort heatmap's learners, a mentee's notes.
+    PAGE_SIZE = 25
+    HEATMAP_PAGE_SIZE = 50
+    NOTES_PAGE_SIZE = 20

@@ -6,15 +6,21 @@ from dataclasses import dataclass
 from math import ceil
 from typing import Any
 
-from flask import request
+from flask import current_app, request
+
+MAX_PAGE = 100_000
 
 
-def page_arg() -> int:
-    """The requested page number (1 when absent or nonsense)."""
-    try:
-        return max(1, min(int(request.args.get("page", "1")), 100_000))
-    except ValueError:
-        return 1
+def page_arg(name: str = "page") -> int:
+    """The requested page number from the query string (1 when absent or nonsense)."""
+    value = request.args.get(name, "1")
+    return max(1, min(int(value), MAX_PAGE)) if value.isdigit() and len(value) < 7 else 1
+
+
+def page_size(kind: str = "") -> int:
+    """Rows per page, from the configuration: ``PAGE_SIZE``, or ``<KIND>_PAGE_SIZE`` (heatmap, notes)."""
+    key = f"{kind.upper()}_PAGE_SIZE" if kind else "PAGE_SIZE"
+    return int(current_app.config[key])
 
 
 @dataclass(frozen=True)

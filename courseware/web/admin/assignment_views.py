@@ -12,10 +12,10 @@ from ...core.errors import InvalidInput
 from ...services import assignments
 from ..db import catalog, get_db, quiz_bank
 from ..forms_common import ButtonForm, field_error
-from ..pagination import Page, page_arg
+from ..pagination import Page, page_arg, page_size
 from ..security import access_role_required
 from . import bp
-from .common import cohort_choices, find_person, per_page
+from .common import cohort_choices, find_person
 from .forms import AssignmentForm
 
 
@@ -51,8 +51,8 @@ def assignments_list() -> str | Response:
                 flash("Assignment created.", "success")
                 return redirect(url_for("admin.assignments"))
     number = page_arg()
-    rows, total = assignments.assignments_page(db, page=number, per_page=per_page(), catalog=catalog(), quizzes=quiz_bank())
-    return render_template("admin/assignments.html", form=form, page=Page(rows, number, per_page(), total),
+    rows, total = assignments.assignments_page(db, page=number, per_page=page_size(), catalog=catalog(), quizzes=quiz_bank())
+    return render_template("admin/assignments.html", form=form, page=Page(rows, number, page_size(), total),
                            button=ButtonForm())
 
 

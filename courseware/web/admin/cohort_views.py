@@ -9,10 +9,10 @@ from ...core.errors import InvalidInput
 from ...services import accounts, cohorts
 from ..db import get_db
 from ..forms_common import ButtonForm, field_error
-from ..pagination import Page, page_arg
+from ..pagination import Page, page_arg, page_size
 from ..security import access_role_required
 from . import bp
-from .common import find_person, per_page
+from .common import find_person
 from .forms import AddMemberForm, CohortForm
 
 
@@ -21,8 +21,8 @@ from .forms import AddMemberForm, CohortForm
 def cohorts_list() -> str:
     """Every cohort with its member count, newest first, paginated."""
     number = page_arg()
-    rows, total = cohorts.cohorts_page(get_db(), page=number, per_page=per_page())
-    return render_template("admin/cohorts.html", page=Page(rows, number, per_page(), total))
+    rows, total = cohorts.cohorts_page(get_db(), page=number, per_page=page_size())
+    return render_template("admin/cohorts.html", page=Page(rows, number, page_size(), total))
 
 
 @bp.route("/cohorts/new", methods=["GET", "POST"])
@@ -51,10 +51,10 @@ def _render_cohort(cohort_id: int, form: CohortForm | None = None, member_form: 
         form = CohortForm(formdata=None, data={"name": cohort.name, "start_date": cohort.start_date,
                                                "operating_model": cohort.operating_model or ""})
     number = page_arg()
-    members, total = cohorts.members_page(db, cohort.id, page=number, per_page=per_page())
+    members, total = cohorts.members_page(db, cohort.id, page=number, per_page=page_size())
     return render_template(
         "admin/cohort.html", cohort=cohort, form=form, member_form=member_form or AddMemberForm(formdata=None),
-        page=Page(members, number, per_page(), total), button=ButtonForm(),
+        page=Page(members, number, page_size(), total), button=ButtonForm(),
     )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
 from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
 
@@ -12,11 +11,6 @@ from ...persistence import queries
 from ...persistence.models import User
 from ...services import cohorts
 from ..db import get_db
-
-
-def per_page() -> int:
-    """How many rows an admin list shows per page."""
-    return int(current_app.config["USERS_PER_PAGE"])
 
 
 def cohort_choices(db: Session) -> list[SelectChoice]:

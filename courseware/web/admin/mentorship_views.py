@@ -9,10 +9,10 @@ from ...core.errors import InvalidInput
 from ...services import cohorts
 from ..db import get_db
 from ..forms_common import ButtonForm, field_error
-from ..pagination import Page, page_arg
+from ..pagination import Page, page_arg, page_size
 from ..security import access_role_required
 from . import bp
-from .common import find_person, per_page
+from .common import find_person
 from .forms import MentorshipForm
 
 
@@ -45,9 +45,9 @@ def mentorships() -> str | Response:
                 return redirect(url_for("admin.mentorships"))
     mentor_id = _mentor_filter()
     number = page_arg()
-    rows, total = cohorts.mentorships_page(db, page=number, per_page=per_page(), mentor_id=mentor_id)
+    rows, total = cohorts.mentorships_page(db, page=number, per_page=page_size(), mentor_id=mentor_id)
     return render_template(
-        "admin/mentorships.html", form=form, page=Page(rows, number, per_page(), total), button=ButtonForm(),
+        "admin/mentorships.html", form=form, page=Page(rows, number, page_size(), total), button=ButtonForm(),
         mentors=cohorts.mentor_choices(db), mentor_id=mentor_id,
     )
 

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import render_template
 from werkzeug.wrappers import Response
 
 from ...persistence import dashboards
 from ..csv_export import csv_response
 from ..db import catalog, get_db, today
-from ..pagination import Page
+from ..pagination import Page, page_arg, page_size
 from ..security import access_role_required
 from . import bp
 
-PER_PAGE = 25
 CSV_HEADER = ["Type", "Name", "Email", "Start date", "Learners", "Modules completed", "Completion (%)",
               "Finished the path", "Overdue assignments"]
-
-
-def _page_of(name: str) -> int:
-    """A page number from the query string (1 when absent or nonsense)."""
-    value = request.args.get(name, "1")
-    return max(1, min(int(value), 100_000)) if value.isdigit() else 1
 
 
 @bp.route("/overview")
@@ -29,15 +22,15 @@ def overview() -> str:
     """Completion per cohort and caseload per mentor, each table paginated."""
     db = get_db()
     ids, day = catalog().module_ids, today()
-    cohorts_number, mentors_number = _page_of("cohorts"), _page_of("mentors")
+    cohorts_number, mentors_number, per_page = page_arg("cohorts"), page_arg("mentors"), page_size()
     cohorts, cohorts_total = dashboards.cohort_summaries(db, module_ids=ids, today=day, page=cohorts_number,
-                                                         per_page=PER_PAGE)
+                                                         per_page=per_page)
     mentors, mentors_total = dashboards.mentor_summaries(db, module_ids=ids, today=day, page=mentors_number,
-                                                         per_page=PER_PAGE)
+                                                         per_page=per_page)
     return render_template(
         "admin/overview.html", headline=dashboards.headline(db),
-        cohorts=Page(cohorts, cohorts_number, PER_PAGE, cohorts_total),
-        mentors=Page(mentors, mentors_number, PER_PAGE, mentors_total),
+        cohorts=Page(cohorts, cohorts_number, per_page, cohorts_total),
+        mentors=Page(mentors, mentors_number, per_page, mentors_total),
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -11,7 +11,7 @@ from ...persistence import queries
 from ...services import accounts
 from ..db import catalog, get_db
 from ..forms_common import ButtonForm, field_error
-from ..pagination import Page, page_arg
+from ..pagination import Page, page_arg, page_size
 from ..security import access_role_required
 from . import bp
 from .forms import RolesForm, UserCreateForm
@@ -33,7 +33,7 @@ def users() -> str:
     role = request.args.get("role", "")
     if role not in {"", "learner", "mentor", "admin"}:
         role = ""
-    per_page = current_app.config["USERS_PER_PAGE"]
+    per_page = page_size()
     number = page_arg()
     rows, total = queries.users_page(get_db(), page=number, per_page=per_page, search=search, role=role)
     page = Page(rows, number, per_page, total)

@@ -20,15 +20,12 @@ from ...services import notes
 from ..csv_export import csv_response
 from ..db import catalog, get_db, quiz_bank, today
 from ..forms_common import field_error
-from ..pagination import Page, page_arg
+from ..pagination import Page, page_arg, page_size
 from ..security import access_role_required
 from . import bp
 from .forms import NoteForm
 from .presenters import confusion_tables, hard_questions, heatmap_cells, mentee_view, module_columns
 
-PER_PAGE = 25
-HEATMAP_PER_PAGE = 50
-NOTES_PER_PAGE = 20
 # (sort key, heading, first direction when chosen): numbers sort largest first.
 COLUMNS = [
     ("name", "Mentee", "asc"),
@@ -95,9 +92,9 @@ def home() -> str:
     """The mentee table: sortable, filterable by cohort, paginated, with a CSV of exactly these rows."""
     args = table_args()
     number = page_arg()
-    table = _mentee_table(args, number, PER_PAGE)
+    table = _mentee_table(args, number, page_size())
     return render_template(
-        "mentor/home.html", page=Page(table.rows, number, PER_PAGE, table.total), table=table, args=args,
+        "mentor/home.html", page=Page(table.rows, number, page_size(), table.total), table=table, args=args,
         columns=COLUMNS, modules=len(catalog().module_ids),
     )
 
@@ -121,11 +118,11 @@ def export() -> Response:
 def _mentee_page(user_id: int, form: NoteForm) -> str:
     number = page_arg()
     detail = dashboards.mentee_detail(get_db(), user_id, viewer(), module_ids=catalog().module_ids, today=today(),
-                                      notes_page=number, notes_per_page=NOTES_PER_PAGE)
+                                      notes_page=number, notes_per_page=page_size("notes"))
     if detail is None:
         abort(404)
     view = mentee_view(detail, catalog(), quiz_bank(), today=today(), now=utcnow())
-    notes_page = Page(view.notes, number, NOTES_PER_PAGE, view.notes_total)
+    notes_page = Page(view.notes, number, page_size("notes"), view.notes_total)
     return render_template("mentor/mentee.html", view=view, form=form, notes_page=notes_page,
                            total_modules=len(catalog().modules))
 
@@ -162,14 +159,14 @@ def cohort(cohort_id: int) -> str:
     number = page_arg()
     cat = catalog()
     found = dashboards.cohort_page(get_db(), cohort_id, viewer(), module_ids=cat.module_ids, page=number,
-                                   per_page=HEATMAP_PER_PAGE)
+                                   per_page=page_size("heatmap"))
     if found is None:
         abort(404)
     bank = quiz_bank()
     return render_template(
         "mentor/cohort.html", cohort=found.header, modules=module_columns(cat, bank, found.modules, found.quizzes),
         heatmap=heatmap_cells(cat, found.heatmap),
-        page=Page(found.heatmap, number, HEATMAP_PER_PAGE, found.header.learners),
+        page=Page(found.heatmap, number, page_size("heatmap"), found.header.learners),
         confusion=confusion_tables(cat, found.confusion), hardest=hard_questions(bank, found.hardest),
         scoped=viewer() is not None,
     )
