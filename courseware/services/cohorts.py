@@ -139,12 +139,6 @@ def set_operating_model(user: User, model: str | None) -> None:
     user.operating_model = check_model(model, allow_inherit=True)
 
 
-def is_mentor(session: Session, user_id: int) -> bool:
-    """Whether the user holds the mentor role."""
-    found = session.scalar(select(UserRole.user_id).where(UserRole.user_id == user_id, UserRole.role == "mentor"))
-    return found is not None
-
-
 def assign_mentor(session: Session, mentor: User, mentee: User) -> bool:
     """Make ``mentor`` mentor ``mentee``; True when the pair is new. The mentor must hold the mentor role."""
     if "mentor" not in mentor.access_roles:
