@@ -1,4 +1,10 @@
-"""Access roles: what a person may open in the app (learner, mentor, admin).
+"""Access roles: what a person may open in the app (learner, mentor, manager, admin).
+
+- learner: their own path and quizzes;
+- mentor: the dashboards of their own mentees, notes on them;
+- manager (a head of delivery, an HR lead): every cohort's dashboards, the overview and the
+  reports, read-only — no power over people, settings or notes;
+- admin: everything, people and settings included.
 
 Not to be confused with *owner roles* (AM, PM, shared, Delivery/PMO), the roles quiz questions
 route work to, which the content registry defines.
@@ -8,10 +14,18 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-ACCESS_ROLES = ("learner", "mentor", "admin")
-ACCESS_ROLE_LABELS = {"learner": "Learner", "mentor": "Mentor", "admin": "Admin"}
+ACCESS_ROLES = ("learner", "mentor", "manager", "admin")
+ACCESS_ROLE_LABELS = {"learner": "Learner", "mentor": "Mentor", "manager": "Manager", "admin": "Admin"}
+DASHBOARD_ROLES = ("mentor", "manager", "admin")  # who opens the learner dashboards
+ORGANISATION_ROLES = ("manager", "admin")  # who sees every learner, not only their mentees
+NOTE_ROLES = ("mentor", "admin")  # who writes 1:1 notes (managers read them)
 # Who may belong to a cohort: cohorts group learners who start together.
 COHORT_ROLE = "learner"
+
+
+def sees_everyone(access_roles: Collection[str]) -> bool:
+    """Whether these roles see every learner (managers, admins) rather than only their own mentees."""
+    return any(role in access_roles for role in ORGANISATION_ROLES)
 
 
 def may_join_cohort(access_roles: Collection[str]) -> bool:

@@ -46,7 +46,7 @@ class User(Base):
 
 
 class UserRole(Base):
-    """One access role (learner, mentor or admin) held by one user."""
+    """One access role (learner, mentor, manager or admin) held by one user."""
 
     __tablename__ = "user_roles"
 

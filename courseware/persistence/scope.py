@@ -51,8 +51,8 @@ def visible(user_id: Any, mentor_id: Any) -> ColumnElement[bool]:
 
 
 def may_view_learner(session: Session, viewer_id: int, learner_id: int) -> bool:
-    """Whether this person may see (and write notes on) the learner: an admin anyone who exists, a mentor their mentees."""
-    is_admin = exists().where(UserRole.user_id == viewer_id, UserRole.role == "admin")
+    """Whether this person may write notes on the learner: an admin anyone who exists, a mentor their mentees."""
+    is_admin = exists().where(UserRole.user_id == viewer_id, UserRole.role == "admin")  # managers read, never write
     found = session.scalar(
         select(User.id).where(User.id == learner_id, is_admin | exists().where(mentor_scope(viewer_id, User.id)))
     )

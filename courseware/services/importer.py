@@ -147,7 +147,7 @@ def _parse_row(line: int, cells: dict[str, str], problem: Callable[[int, str], N
     if raw_roles:
         for role in raw_roles:
             if role not in ACCESS_ROLES:
-                problem(line, f"unknown role '{role}' (use learner, mentor or admin, separated by ';')")
+                problem(line, f"unknown role '{role}' (use learner, mentor, manager or admin, separated by ';')")
                 ok = False
         roles = tuple(sorted(set(raw_roles)))
     cohort = _cell(cells["cohort"])

@@ -117,7 +117,7 @@ def test_every_bad_row_is_reported_with_its_line_and_nothing_is_imported(db: Ses
     )
     assert _problems(db, text) == [
         "people.csv:4: invalid email 'not-an-email'",
-        "people.csv:5: unknown role 'wizard' (use learner, mentor or admin, separated by ';')",
+        "people.csv:5: unknown role 'wizard' (use learner, mentor, manager or admin, separated by ';')",
         "people.csv:6: duplicate email ok@example.com (first on line 2)",
         "people.csv:7: expected 5 fields, found 3",
         "people.csv:12: a person cannot be their own mentor",

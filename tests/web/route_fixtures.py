@@ -16,10 +16,23 @@ from courseware.state import state_of
 def route_ids(app: Flask, people: dict[str, Any]) -> dict[str, int]:
     """Create what the URLs need (cohorts, attempts...) and return their ids by name."""
     ids: dict[str, int] = {}
+    ids.update(_manager_id(app))
     ids.update(_quiz_ids(app, people))
     ids.update(_cohort_ids(app, people))
     ids.update(_dashboard_ids(app))
     return ids
+
+
+def _manager_id(app: Flask) -> dict[str, int]:
+    """manager@example.com: the read-only, organisation-wide role (the people fixture has the other three)."""
+    from courseware.services.accounts import create_user
+    from tests.conftest import PASSWORD
+
+    with state_of(app).sessions() as session:
+        manager = create_user(session, email="manager@example.com", display_name="Manager", password=PASSWORD,
+                              roles=["manager"])
+        session.commit()
+        return {"manager": manager.id}
 
 
 def _quiz_ids(app: Flask, people: dict[str, Any]) -> dict[str, int]:

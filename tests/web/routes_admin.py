@@ -13,8 +13,13 @@ ROUTES: list[tuple[str, str, str, dict[str, int]]] = []
 
 
 def _admin(status: int) -> dict[str, int]:
-    """Admins get ``status``; learners and mentors 403; anonymous users are sent to sign in."""
-    return {"anonymous": LOGIN, "learner": 403, "mentor": 403, "admin": status}
+    """Admins get ``status``; learners, mentors and managers 403; anonymous users are sent to sign in."""
+    return {"anonymous": LOGIN, "learner": 403, "mentor": 403, "manager": 403, "admin": status}
+
+
+def _organisation(status: int) -> dict[str, int]:
+    """Admins and managers (read-only, organisation-wide) get ``status``; learners and mentors 403."""
+    return {**_admin(status), "manager": status}
 
 
 # Cohorts, mentorships, assignments, placement and settings (the cohorts part).
@@ -50,7 +55,7 @@ ROUTES += COHORT_ROUTES
 
 # The manager overview (the dashboards part).
 ROUTES += [
-    ("GET", "/admin/overview", "admin.overview", _admin(200)),
-    ("GET", "/admin/overview?cohorts=5&mentors=x", "admin.overview", _admin(200)),
-    ("GET", "/admin/overview.csv", "admin.overview_csv", _admin(200)),
+    ("GET", "/admin/overview", "admin.overview", _organisation(200)),
+    ("GET", "/admin/overview?cohorts=5&mentors=x", "admin.overview", _organisation(200)),
+    ("GET", "/admin/overview.csv", "admin.overview_csv", _organisation(200)),
 ]

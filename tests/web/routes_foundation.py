@@ -3,24 +3,36 @@
 from __future__ import annotations
 
 LOGIN = 302  # anonymous users are sent to sign in
+SIGNED_IN = ("learner", "mentor", "manager", "admin")
+
+
+def _signed_in(status: int, anonymous: int = LOGIN) -> dict[str, int]:
+    """Every signed-in role gets ``status``; anonymous users ``anonymous`` (default: sent to sign in)."""
+    return {"anonymous": anonymous, **{role: status for role in SIGNED_IN}}
+
+
+def _people(status: int) -> dict[str, int]:
+    """People pages: admins get ``status``; everyone else signed in 403."""
+    return {**_signed_in(403), "admin": status}
+
+
 # (method, url, endpoint, {role: status}); ids 1 is the learner fixture user.
 ROUTES: list[tuple[str, str, str, dict[str, int]]] = [
-    ("GET", "/login", "auth.login", {"anonymous": 200, "learner": 302, "mentor": 302, "admin": 302}),
-    ("GET", "/logout", "auth.logout", {"anonymous": 302, "learner": 200, "mentor": 200, "admin": 200}),
-    ("GET", "/", "learner.home", {"anonymous": LOGIN, "learner": 200, "mentor": 200, "admin": 200}),
-    ("GET", "/tracks/foundations", "learner.track", {"anonymous": LOGIN, "learner": 200, "mentor": 200, "admin": 200}),
-    ("GET", "/tracks/nope", "learner.track", {"anonymous": LOGIN, "learner": 404, "mentor": 404, "admin": 404}),
-    ("GET", "/modules/intro", "learner.module", {"anonymous": LOGIN, "learner": 200, "mentor": 200, "admin": 200}),
-    ("GET", "/modules/nope", "learner.module", {"anonymous": LOGIN, "learner": 404, "mentor": 404, "admin": 404}),
-    ("POST", "/modules/intro/complete", "learner.complete",
-     {"anonymous": LOGIN, "learner": 302, "mentor": 302, "admin": 302}),
-    ("GET", "/admin/", "admin.index", {"anonymous": LOGIN, "learner": 403, "mentor": 403, "admin": 200}),
-    ("GET", "/admin/users", "admin.users", {"anonymous": LOGIN, "learner": 403, "mentor": 403, "admin": 200}),
-    ("GET", "/admin/users/new", "admin.new_user", {"anonymous": LOGIN, "learner": 403, "mentor": 403, "admin": 200}),
-    ("POST", "/admin/users/new", "admin.new_user", {"anonymous": LOGIN, "learner": 403, "mentor": 403, "admin": 200}),
-    ("GET", "/admin/users/{learner}", "admin.user", {"anonymous": LOGIN, "learner": 403, "mentor": 403, "admin": 200}),
-    ("GET", "/admin/users/999999", "admin.user", {"anonymous": LOGIN, "learner": 403, "mentor": 403, "admin": 404}),
-    ("POST", "/admin/users/{learner}", "admin.user", {"anonymous": LOGIN, "learner": 403, "mentor": 403, "admin": 302}),
-    ("POST", "/admin/users/{learner}/active", "admin.set_active",
-     {"anonymous": LOGIN, "learner": 403, "mentor": 403, "admin": 302}),
+    ("GET", "/login", "auth.login", _signed_in(302, anonymous=200)),
+    ("GET", "/logout", "auth.logout", _signed_in(200, anonymous=302)),
+    ("GET", "/", "learner.home", _signed_in(200)),
+    ("GET", "/tracks/foundations", "learner.track", _signed_in(200)),
+    ("GET", "/tracks/nope", "learner.track", _signed_in(404)),
+    ("GET", "/modules/intro", "learner.module", _signed_in(200)),
+    ("GET", "/modules/nope", "learner.module", _signed_in(404)),
+    ("POST", "/modules/intro/complete", "learner.complete", _signed_in(302)),
+    ("GET", "/admin/", "admin.index", _people(200)),
+    ("GET", "/admin/users", "admin.users", _people(200)),
+    ("GET", "/admin/users/new", "admin.new_user", _people(200)),
+    ("POST", "/admin/users/new", "admin.new_user", _people(200)),
+    ("GET", "/admin/users/{learner}", "admin.user", _people(200)),
+    ("GET", "/admin/users/999999", "admin.user", _people(404)),
+    ("GET", "/admin/users/99999999999", "admin.user", _people(404)),  # beyond any id column: 404, not 500
+    ("POST", "/admin/users/{learner}", "admin.user", _people(302)),
+    ("POST", "/admin/users/{learner}/active", "admin.set_active", _people(302)),
 ]

@@ -10,9 +10,12 @@ from __future__ import annotations
 from tests.web.routes_foundation import LOGIN
 
 
-def _dashboard(mentor: int, admin: int | None = None) -> dict[str, int]:
-    """Mentors get ``mentor``, admins ``admin`` (default the same); learners 403; anonymous users sign in."""
-    return {"anonymous": LOGIN, "learner": 403, "mentor": mentor, "admin": mentor if admin is None else admin}
+def _dashboard(mentor: int, admin: int | None = None, manager: int | None = None) -> dict[str, int]:
+    """Mentors get ``mentor``, admins ``admin`` (default the same), managers ``manager`` (default the admin's);
+    learners 403; anonymous users sign in."""
+    admin = mentor if admin is None else admin
+    return {"anonymous": LOGIN, "learner": 403, "mentor": mentor, "admin": admin,
+            "manager": admin if manager is None else manager}
 
 
 ROUTES: list[tuple[str, str, str, dict[str, int]]] = [
@@ -27,9 +30,10 @@ ROUTES: list[tuple[str, str, str, dict[str, int]]] = [
     ("GET", "/mentor/mentees/{stranger}", "mentor.mentee", _dashboard(404, 200)),
     ("GET", "/mentor/mentees/{mentor}", "mentor.mentee", _dashboard(404, 200)),  # not their mentee; admins see anyone
     ("GET", "/mentor/mentees/999999", "mentor.mentee", _dashboard(404)),
-    ("POST", "/mentor/mentees/{learner}/notes", "mentor.add_note", _dashboard(200)),  # empty: the form again
-    ("POST", "/mentor/mentees/{stranger}/notes", "mentor.add_note", _dashboard(404, 200)),
-    ("POST", "/mentor/mentees/999999/notes", "mentor.add_note", _dashboard(404)),
+    # Managers read notes but never write them.
+    ("POST", "/mentor/mentees/{learner}/notes", "mentor.add_note", _dashboard(200, manager=403)),  # empty: the form again
+    ("POST", "/mentor/mentees/{stranger}/notes", "mentor.add_note", _dashboard(404, 200, manager=403)),
+    ("POST", "/mentor/mentees/999999/notes", "mentor.add_note", _dashboard(404, manager=403)),
     ("GET", "/mentor/cohorts/{cohort}", "mentor.cohort", _dashboard(200)),
     ("GET", "/mentor/cohorts/{cohort}?page=4", "mentor.cohort", _dashboard(200)),
     ("GET", "/mentor/cohorts/{stranger_cohort}", "mentor.cohort", _dashboard(404, 200)),

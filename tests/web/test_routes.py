@@ -1,4 +1,4 @@
-"""Every route × role (anonymous, learner, mentor, admin) with its expected status."""
+"""Every route × role (anonymous, learner, mentor, manager, admin) with its expected status."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from tests.web.routes_foundation import ROUTES as FOUNDATION_ROUTES
 from tests.web.routes_mentor import ROUTES as MENTOR_ROUTES
 from tests.web.routes_quiz import ROUTES as QUIZ_ROUTES
 
-ROLES = ("anonymous", "learner", "mentor", "admin")
+ROLES = ("anonymous", "learner", "mentor", "manager", "admin")
 # Each audience keeps its rows in its own module; together they must cover every route.
 TABLE = FOUNDATION_ROUTES + QUIZ_ROUTES + MENTOR_ROUTES + ADMIN_ROUTES
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import render_template
 from werkzeug.wrappers import Response
 
+from ...core.access import ORGANISATION_ROLES
 from ...persistence import dashboards
 from ..csv_export import csv_response
 from ..db import catalog, get_db, today
@@ -17,7 +18,7 @@ CSV_HEADER = ["Type", "Name", "Email", "Start date", "Learners", "Modules comple
 
 
 @bp.route("/overview")
-@access_role_required("admin")
+@access_role_required(*ORGANISATION_ROLES)
 def overview() -> str:
     """Completion per cohort and caseload per mentor, each table paginated."""
     db = get_db()
@@ -35,7 +36,7 @@ def overview() -> str:
 
 
 @bp.route("/overview.csv")
-@access_role_required("admin")
+@access_role_required(*ORGANISATION_ROLES)
 def overview_csv() -> Response:
     """Both tables of the overview as one CSV, every row: cohorts first, then mentors."""
     db = get_db()

@@ -13,6 +13,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from ...core.access import DASHBOARD_ROLES, NOTE_ROLES, ORGANISATION_ROLES
 from ...core.errors import InvalidInput
 from ...persistence import dashboards
 from ...persistence.base import utcnow
@@ -41,8 +42,8 @@ CSV_HEADER = ["Name", "Email", "Cohort", "Modules completed", "Modules in the co
 
 
 def viewer() -> int | None:
-    """The mentor id that scopes every query, or None for an admin (who sees every learner)."""
-    return None if current_user.has_access_role("admin") else int(current_user.id)
+    """The mentor id that scopes every query, or None for an admin or a manager (who see every learner)."""
+    return None if current_user.has_access_role(*ORGANISATION_ROLES) else int(current_user.id)
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ def _mentee_table(args: TableArgs, page: int, per_page: int | None) -> dashboard
 
 
 @bp.route("/")
-@access_role_required("mentor", "admin")
+@access_role_required(*DASHBOARD_ROLES)
 def home() -> str:
     """The mentee table: sortable, filterable by cohort, paginated, with a CSV of exactly these rows."""
     args = table_args()
@@ -100,7 +101,7 @@ def home() -> str:
 
 
 @bp.route("/export.csv")
-@access_role_required("mentor", "admin")
+@access_role_required(*DASHBOARD_ROLES)
 def export() -> Response:
     """The mentee table as CSV: the same filter and order as the page, every page."""
     args = table_args()
@@ -124,18 +125,19 @@ def _mentee_page(user_id: int, form: NoteForm) -> str:
     view = mentee_view(detail, catalog(), quiz_bank(), today=today(), now=utcnow())
     notes_page = Page(view.notes, number, page_size("notes"), view.notes_total)
     return render_template("mentor/mentee.html", view=view, form=form, notes_page=notes_page,
+                           may_write=current_user.has_access_role(*NOTE_ROLES),
                            total_modules=len(catalog().modules))
 
 
 @bp.route("/mentees/<int:user_id>")
-@access_role_required("mentor", "admin")
+@access_role_required(*DASHBOARD_ROLES)
 def mentee(user_id: int) -> str:
     """One mentee: module timeline, attempts, area profile, misroutes, assignments and notes."""
     return _mentee_page(user_id, NoteForm())
 
 
 @bp.route("/mentees/<int:user_id>/notes", methods=["POST"])
-@access_role_required("mentor", "admin")
+@access_role_required(*NOTE_ROLES)
 def add_note(user_id: int) -> str | Response:
     """Add a private note on a mentee (Markdown); a bad note shows the page again with the error."""
     db = get_db()
@@ -153,7 +155,7 @@ def add_note(user_id: int) -> str | Response:
 
 
 @bp.route("/cohorts/<int:cohort_id>")
-@access_role_required("mentor", "admin")
+@access_role_required(*DASHBOARD_ROLES)
 def cohort(cohort_id: int) -> str:
     """A cohort: heatmap, per-module numbers, confusion matrices and hardest questions (a mentor: their mentees)."""
     number = page_arg()
