@@ -225,3 +225,34 @@ class MentorNote(Base):
 
     def __repr__(self) -> str:
         return f"<MentorNote {self.id} on {self.mentee_id}>"
+
+
+class AuditEntry(Base):
+    """One staff action: who did what to whom, when, with the state before and after (append-only).
+
+    Written by ``services/audit.record`` in the same transaction as the change it describes; no
+    code path updates or deletes a row.  ``actor_label`` and ``target_label`` keep the names as
+    they were, so the log still reads after a person is renamed or deleted.
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_at", "at"),
+        Index("ix_audit_log_actor_at", "actor_id", "at"),
+        Index("ix_audit_log_target", "target_type", "target_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor_label: Mapped[str] = mapped_column(String(254))  # the actor's email then, or 'command line'
+    kind: Mapped[str] = mapped_column(String(40))  # e.g. user.roles, cohort.create, assignment.delete
+    target_type: Mapped[str] = mapped_column(String(20))  # user, cohort, mentorship, assignment, organisation, note
+    target_id: Mapped[str] = mapped_column(String(64))
+    target_label: Mapped[str] = mapped_column(String(254))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    def __repr__(self) -> str:
+        return f"<AuditEntry {self.id} {self.kind} {self.target_type}:{self.target_id}>"
