@@ -1,49 +1,31 @@
-"""Grading: a pure function from (quiz, answers, model) to a Grade, one scorer per question type.
+"""Grading: a pure function from (quiz, answers, model) to a Grade; each question type scores its own questions.
 
-Rules (exact):
+Rules (exact; each type's ``score`` applies its own, see docs/quiz-format.md):
 - route: all points when the chosen role is the key, else 0;
 - split: points × tasks routed correctly / tasks;
 - raci: points × roles whose letter matches / roles;
 - choice: one key, all or nothing; several, points × max(0, (keys chosen − non-keys chosen) / keys);
 - unanswered earns 0.  Score = 100 × points / max, rounded half up to one decimal; passed uses the
   unrounded ratio.  Arithmetic is done in fractions so 80 % is exactly 80 %.
+
+The result page of a stored attempt is built by ``review`` from the items stored when it was graded,
+never by grading again: area percentages and misroutes come from the same two functions either way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from math import floor
 from typing import Any
 
-from .errors import InvalidInput
 from .operating_model import MODELS
-from .quiz import RACI_LETTERS, Question, Quiz
+from .questions import AnswerError, ItemResult, Layout, Question
+from .quiz import Quiz
 
-
-class AnswerError(InvalidInput):
-    """Answers that do not fit the quiz (unknown question, option not offered, wrong shape)."""
-
-
-@dataclass(frozen=True)
-class ItemResult:
-    """One graded unit: the question itself, one split task, or one RACI role."""
-
-    question_id: str
-    item_id: str  # '' for route and choice; task id (split); role id (raci)
-    kind: str
-    area: str
-    expected: str
-    given: str | None
-    correct: bool
-    points: Fraction
-    max_points: Fraction
-
-    @property
-    def misrouted(self) -> bool:
-        """A route question or split task answered with another role than the key."""
-        return self.kind in ("route", "split") and self.given is not None and self.given != self.expected
+__all__ = ["AnswerError", "Grade", "ItemResult", "Misroute", "QuestionResult", "Review", "ReviewedQuestion",
+           "area_percentages", "check_answers", "grade", "misroutes", "percent", "review"]
 
 
 @dataclass(frozen=True)
@@ -85,6 +67,11 @@ class Grade:
         """The result of one question."""
         return next(q for q in self.questions if q.id == question_id)
 
+    @property
+    def items(self) -> tuple[ItemResult, ...]:
+        """Every graded item, question by question (what an attempt stores)."""
+        return tuple(item for q in self.questions for item in q.items)
+
     def to_json(self) -> dict[str, Any]:
         """The grade as JSON-ready data (the `courseware grade` output)."""
         return {
@@ -114,55 +101,18 @@ def percent(points: Fraction, max_points: Fraction) -> float:
     return tenths / 10
 
 
-def _route(q: Question, given: Any, model: str) -> tuple[ItemResult, ...]:
-    key = q.key(model)
-    correct = given == key
-    return (ItemResult(q.id, "", "route", q.area, key, given, correct, q.points if correct else Fraction(0), q.points),)
+def area_percentages(items: Iterable[ItemResult]) -> dict[str, float]:
+    """Each area's percentage (earned / available over its items), areas in the order they first appear."""
+    totals: dict[str, tuple[Fraction, Fraction]] = {}
+    for item in items:
+        earned, available = totals.get(item.area, (Fraction(0), Fraction(0)))
+        totals[item.area] = (earned + item.points, available + item.max_points)
+    return {area: percent(earned, available) for area, (earned, available) in totals.items()}
 
 
-def _split(q: Question, given: Any, model: str) -> tuple[ItemResult, ...]:
-    given = given or {}
-    share = q.points / len(q.tasks)
-    items = []
-    for task in q.tasks:
-        key = task.key(model)
-        answer = given.get(task.id)
-        correct = answer == key
-        items.append(ItemResult(q.id, task.id, "split", task.area or q.area, key, answer, correct,
-                                share if correct else Fraction(0), share))
-    return tuple(items)
-
-
-def _raci(q: Question, given: Any, model: str) -> tuple[ItemResult, ...]:
-    given = given or {}
-    key = q.key(model)
-    share = q.points / len(q.roles)
-    items = []
-    for role in q.roles:
-        answer = given.get(role)
-        correct = answer == key[role]
-        items.append(ItemResult(q.id, role, "raci", q.area, key[role], answer, correct, share if correct else Fraction(0), share))
-    return tuple(items)
-
-
-def _choice(q: Question, given: Any, model: str) -> tuple[ItemResult, ...]:
-    keys = set(q.key(model))
-    chosen = set() if given is None else ({given} if isinstance(given, str) else set(given))
-    if q.multiple:
-        ratio = max(Fraction(0), Fraction(len(chosen & keys) - len(chosen - keys), len(keys)))
-        earned = q.points * ratio
-    else:
-        earned = q.points if chosen == keys else Fraction(0)
-    return (ItemResult(q.id, "", "choice", q.area, ",".join(sorted(keys)), ",".join(sorted(chosen)) or None,
-                       chosen == keys, earned, q.points),)
-
-
-SCORERS: dict[str, Callable[[Question, Any, str], tuple[ItemResult, ...]]] = {
-    "route": _route,
-    "split": _split,
-    "raci": _raci,
-    "choice": _choice,
-}
+def misroutes(items: Iterable[ItemResult]) -> tuple[Misroute, ...]:
+    """The items that sent work to another owner role than the key."""
+    return tuple(Misroute(i.question_id, i.item_id or None, i.expected, i.given or "") for i in items if i.misrouted)
 
 
 def check_answers(quiz: Quiz, answers: Mapping[str, Any]) -> dict[str, Any]:
@@ -174,41 +124,8 @@ def check_answers(quiz: Quiz, answers: Mapping[str, Any]) -> dict[str, Any]:
         q = quiz.question(qid)
         if q is None:
             raise AnswerError(f"unknown question id '{qid}'")
-        if value is None:
-            continue
-        if q.type == "route":
-            if not isinstance(value, str) or value not in q.options:
-                raise AnswerError(f"question {qid}: '{value}' is not one of its options ({', '.join(q.options)})")
-        elif q.type == "split":
-            if not isinstance(value, Mapping):
-                raise AnswerError(f"question {qid}: expected {{task id: role}}")
-            for task_id, role in value.items():
-                if q.task(task_id) is None:
-                    raise AnswerError(f"question {qid}: unknown task id '{task_id}'")
-                if role is not None and role not in q.options:
-                    raise AnswerError(f"question {qid} task {task_id}: '{role}' is not one of its options "
-                                      f"({', '.join(q.options)})")
-            value = {t: r for t, r in value.items() if r is not None}
-        elif q.type == "raci":
-            if not isinstance(value, Mapping):
-                raise AnswerError(f"question {qid}: expected {{role: letter}}")
-            for role, letter in value.items():
-                if role not in q.roles:
-                    raise AnswerError(f"question {qid}: role '{role}' is not one of its roles ({', '.join(q.roles)})")
-                if letter is not None and letter not in RACI_LETTERS:
-                    raise AnswerError(f"question {qid} role {role}: '{letter}' is not R, A, C or I")
-            value = {r: letter for r, letter in value.items() if letter is not None}
-        else:
-            chosen = [value] if isinstance(value, str) else value
-            if not isinstance(chosen, list) or not all(isinstance(c, str) for c in chosen):
-                raise AnswerError(f"question {qid}: expected an option id or a list of them")
-            for option in chosen:
-                if option not in q.options:
-                    raise AnswerError(f"question {qid}: '{option}' is not one of its options ({', '.join(q.options)})")
-            if not q.multiple and len(chosen) > 1:
-                raise AnswerError(f"question {qid}: only one option may be chosen")
-            value = sorted(set(chosen))
-        clean[qid] = value
+        if value is not None:
+            clean[qid] = q.clean_answer(value)
     return clean
 
 
@@ -218,23 +135,69 @@ def grade(quiz: Quiz, answers: Mapping[str, Any], model: str) -> Grade:
         raise AnswerError(f"unknown operating model '{model}' (use {' or '.join(MODELS)})")
     answers = check_answers(quiz, answers)
     results = []
-    area_points: dict[str, list[Fraction]] = {}
-    for q in quiz.questions:
-        items = SCORERS[q.type](q, answers.get(q.id), model)
-        results.append(QuestionResult(q.id, q.type, sum((i.points for i in items), Fraction(0)),
-                                      q.points, items))
-        for item in items:
-            earned, available = area_points.setdefault(item.area, [Fraction(0), Fraction(0)])
-            area_points[item.area] = [earned + item.points, available + item.max_points]
+    for q in quiz.questions:  # each question is an instance of its registered type, which scores it
+        items = q.score(answers.get(q.id), model)
+        results.append(QuestionResult(q.id, q.type, sum((i.points for i in items), Fraction(0)), q.points, items))
     points = sum((r.points for r in results), Fraction(0))
     max_points = quiz.max_points
-    misroutes = tuple(
-        Misroute(i.question_id, i.item_id or None, i.expected, i.given or "")
-        for r in results for i in r.items if i.misrouted
-    )
+    every_item = [i for r in results for i in r.items]
     return Grade(
         quiz=quiz.id, model=model, points=points, max_points=max_points, score=percent(points, max_points),
         passed=bool(max_points) and points / max_points >= quiz.pass_mark,
-        areas={area: percent(e, a) for area, (e, a) in area_points.items()},
-        questions=tuple(results), misroutes=misroutes,
+        areas=area_percentages(every_item), questions=tuple(results), misroutes=misroutes(every_item),
     )
+
+
+# ---------------------------------------------------------------------------- a stored attempt, reviewed
+
+
+@dataclass(frozen=True)
+class ReviewedQuestion:
+    """One question of a stored attempt: its stored items, and today's definition of it when there is one."""
+
+    id: str
+    question: Question[Any] | None  # today's definition; None when removed (or now of another type)
+    current: bool  # today's keys, items, points and options are the ones it was graded against
+    items: tuple[ItemResult, ...]
+
+    @property
+    def points(self) -> Fraction:
+        """Points earned, as stored."""
+        return sum((i.points for i in self.items), Fraction(0))
+
+    @property
+    def max_points(self) -> Fraction:
+        """Points available, as stored."""
+        return sum((i.max_points for i in self.items), Fraction(0))
+
+
+@dataclass(frozen=True)
+class Review:
+    """A stored attempt explained from its stored items, questions in the order the learner saw them."""
+
+    questions: tuple[ReviewedQuestion, ...]
+    areas: dict[str, float]
+    misroutes: tuple[Misroute, ...]
+    changed: bool  # today's quiz no longer matches the one this attempt was graded against
+
+
+def review(quiz: Quiz, items: Iterable[ItemResult], layout: Layout, model: str,
+           answers: Mapping[str, Any] | None = None) -> Review:
+    """Explain a stored attempt with today's quiz text, never re-grading: points, keys and answers stay as stored."""
+    stored: dict[str, list[ItemResult]] = {}
+    for item in items:
+        stored.setdefault(item.question_id, []).append(item)
+    seen = [qid for qid in layout.get("questions") or [] if qid in stored]
+    order = seen + [qid for qid in stored if qid not in seen]
+    questions = []
+    for qid in order:
+        own = tuple(stored[qid])
+        question = quiz.question(qid)
+        if question is not None and any(i.kind != question.type for i in own):
+            question = None  # another type now: its words would not fit the stored items
+        current = question is not None and question.graded_as(own, layout, (answers or {}).get(qid), model)
+        questions.append(ReviewedQuestion(qid, question, current, own))
+    every_item = [i for q in questions for i in q.items]
+    added = any(q.id not in stored for q in quiz.questions)
+    return Review(tuple(questions), area_percentages(every_item), misroutes(every_item),
+                  changed=added or not all(q.current for q in questions))

@@ -1,7 +1,8 @@
 """Quiz definitions: loading YAML quiz banks, validating them against the schema and the catalog.
 
-A quiz holds scenario questions of four types (route, split, raci, choice).  Keys may differ
-by operating model: ``answer_by_model[model]`` overrides ``answer``.
+A quiz holds scenario questions of the types registered in ``core/questions`` (route, split, raci, choice);
+each type parses, checks and grades its own questions.  The JSON Schema is generated from that registry
+and published as ``quiz.schema.json`` (``python -m courseware.core.questions`` rewrites it).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -19,60 +20,12 @@ import jsonschema
 from . import strict_yaml
 from .catalog import Catalog, Registry, display_path
 from .errors import ContentError, Problem
+from .questions import QUESTION_TYPES, CheckContext, Question, generation, question_type
+from .questions.schema import question_defs
 
-RACI_LETTERS = ("R", "A", "C", "I")
 SCHEMA_PATH = Path(__file__).with_name("quiz.schema.json")
 MAX_QUIZ_BYTES = 500_000
-
-
-@dataclass(frozen=True)
-class Task:
-    """One piece of work in a split question, routed on its own."""
-
-    id: str
-    text: str
-    answer: str
-    answer_by_model: Mapping[str, str] = field(default_factory=dict)
-    area: str | None = None
-    feedback: str = ""
-
-    def key(self, model: str) -> str:
-        """The role that owns this task under ``model``."""
-        return self.answer_by_model.get(model, self.answer)
-
-
-@dataclass(frozen=True)
-class Question:
-    """A question of any type; the fields a type does not use stay empty."""
-
-    id: str
-    type: str
-    area: str
-    points: Fraction
-    prompt: str
-    explanation: str = ""
-    see: str | None = None
-    options: tuple[str, ...] = ()  # role ids (route, split) or option ids (choice)
-    option_text: Mapping[str, str] = field(default_factory=dict)  # choice only
-    answer: Any = None  # route: role id; raci: {role: letter}; choice: tuple of option ids
-    answer_by_model: Mapping[str, Any] = field(default_factory=dict)
-    feedback: Mapping[str, str] = field(default_factory=dict)
-    tasks: tuple[Task, ...] = ()
-    roles: tuple[str, ...] = ()  # raci only
-    multiple: bool = False  # choice: several keys, checkboxes
-
-    def key(self, model: str) -> Any:
-        """The answer key under ``model``."""
-        return self.answer_by_model.get(model, self.answer)
-
-    def task(self, task_id: str) -> Task | None:
-        """The task with this id (split questions)."""
-        return next((t for t in self.tasks if t.id == task_id), None)
-
-    @property
-    def has_model_variants(self) -> bool:
-        """Whether any key of this question depends on the operating model."""
-        return bool(self.answer_by_model) or any(t.answer_by_model for t in self.tasks)
+DEFAULT_PASS_MARK = Fraction(4, 5)  # the share of the points needed to pass when a quiz does not say
 
 
 @dataclass(frozen=True)
@@ -81,15 +34,15 @@ class Quiz:
 
     id: str
     title: str
-    questions: tuple[Question, ...]
+    questions: tuple[Question[Any], ...]
     module: str | None = None
     description: str = ""
-    pass_mark: Fraction = Fraction(4, 5)
+    pass_mark: Fraction = DEFAULT_PASS_MARK
     max_attempts: int | None = None
     shuffle: bool = False
     path: str = ""
 
-    def question(self, question_id: str) -> Question | None:
+    def question(self, question_id: str) -> Question[Any] | None:
         """The question with this id."""
         return next((q for q in self.questions if q.id == question_id), None)
 
@@ -120,15 +73,47 @@ class QuizBank:
         return len(self.quizzes)
 
 
-_VALIDATOR: jsonschema.Draft202012Validator | None = None
+# ---------------------------------------------------------------------------- the schema
+
+
+def quiz_schema() -> dict[str, Any]:
+    """The JSON Schema of a quiz file, its question part generated from the registered question types."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://courseware.example/quiz.schema.json",
+        "title": "Courseware quiz bank",
+        "description": "One quiz: scenario questions that route agency work to roles. See docs/quiz-format.md.",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["id", "title", "questions"],
+        "properties": {
+            "id": {"$ref": "#/$defs/id"},
+            "title": {"type": "string", "minLength": 1, "maxLength": 200},
+            "module": {"$ref": "#/$defs/id", "description": "The module this quiz belongs to."},
+            "description": {"type": "string"},
+            "pass_mark": {"type": "number", "exclusiveMinimum": 0, "maximum": 1, "default": float(DEFAULT_PASS_MARK)},
+            "max_attempts": {"type": "integer", "minimum": 1},
+            "shuffle": {"type": "boolean", "default": False},
+            "questions": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/question"}},
+        },
+        "$defs": question_defs(),
+    }
+
+
+def schema_text() -> str:
+    """quiz.schema.json as it should read: the generated schema, indented."""
+    return json.dumps(quiz_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+_VALIDATOR: tuple[int, jsonschema.Draft202012Validator] | None = None
 
 
 def schema_validator() -> jsonschema.Draft202012Validator:
-    """The JSON Schema validator for quiz files (published as quiz.schema.json)."""
+    """The JSON Schema validator for quiz files, rebuilt when the registry changes."""
     global _VALIDATOR
-    if _VALIDATOR is None:
-        _VALIDATOR = jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text()))
-    return _VALIDATOR
+    if _VALIDATOR is None or _VALIDATOR[0] != generation():
+        _VALIDATOR = (generation(), jsonschema.Draft202012Validator(quiz_schema()))
+    return _VALIDATOR[1]
 
 
 def _line_at(data: Any, path: list[Any]) -> int:
@@ -159,144 +144,32 @@ def _schema_problems(data: Any, path: str) -> list[Problem]:
     return problems
 
 
-class _QuizChecker:
-    """Semantic checks that a schema cannot express, with lines."""
+# ---------------------------------------------------------------------------- checks and building
 
-    def __init__(self, path: str, registry: Registry, catalog: Catalog | None):
-        self.path = path
-        self.roles = {r.id for r in registry.owner_roles}
-        self.areas = {a.id for a in registry.areas}
-        self.catalog = catalog
-        self.problems: list[Problem] = []
 
-    def add(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.path, line, message))
-
-    def check_area(self, node: Mapping[str, Any], where: str) -> None:
-        area = node.get("area")
-        if area is not None and area not in self.areas:
-            self.add(strict_yaml.line_of(node, "area"), f"{where}: unknown knowledge area '{area}'")
-
-    def check_roles(self, node: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
-        roles = node.get(key)
-        if roles is None:
-            return tuple(sorted(self.roles))
-        for i, role in enumerate(roles):
-            if role not in self.roles:
-                self.add(strict_yaml.line_of(roles, i), f"{where}: unknown role '{role}'")
-        return tuple(roles)
-
-    def check_key(self, value: Any, allowed: tuple[str, ...], line: int, where: str) -> None:
-        if value not in allowed:
-            self.add(line, f"{where}: key '{value}' is not among the options ({', '.join(allowed)})")
-
-    def check_feedback(self, q: Mapping[str, Any], options: tuple[str, ...], where: str) -> None:
-        for option in q.get("feedback") or {}:
-            if option not in options:
-                self.add(strict_yaml.line_of(q["feedback"], option), f"{where}: feedback for '{option}', which is not an option")
-
-    def check_see(self, node: Mapping[str, Any], where: str) -> None:
-        see = node.get("see")
-        if see is None or self.catalog is None:
-            return
-        module_id, _, anchor = see.partition("#")
-        module = self.catalog.get(module_id)
-        line = strict_yaml.line_of(node, "see")
-        if module is None:
-            self.add(line, f"{where}: 'see' points to unknown module '{module_id}'")
-        elif anchor and anchor not in module.anchors:
-            self.add(line, f"{where}: 'see' points to '#{anchor}', which is not a heading of '{module_id}'")
-
-    def check_raci(self, answer: Any, roles: tuple[str, ...], line: int, where: str) -> None:
-        if not isinstance(answer, Mapping):
-            return
-        if set(answer) != set(roles):
-            missing = sorted(set(roles) - set(answer))
-            extra = sorted(set(answer) - set(roles))
-            detail = "; ".join(
-                part for part in (
-                    f"missing {', '.join(missing)}" if missing else "",
-                    f"not in roles: {', '.join(extra)}" if extra else "",
-                ) if part
-            )
-            self.add(line, f"{where}: the RACI key must give one letter to each role ({detail})")
-        accountable = [r for r, letter in answer.items() if letter == "A"]
-        if len(accountable) != 1:
-            self.add(line, f"{where}: a RACI key needs exactly one A (found {len(accountable)})")
-
-    def question(self, q: Mapping[str, Any]) -> None:
+def _semantic_problems(data: Mapping[str, Any], ctx: CheckContext) -> list[Problem]:
+    """What a schema cannot express: unique ids, known areas, links, and each type's own checks."""
+    seen: dict[str, int] = {}
+    for i, q in enumerate(data["questions"]):
+        line = strict_yaml.line_of(data["questions"], i)
+        if q["id"] in seen:
+            ctx.add(line, f"duplicate question id '{q['id']}' (first at line {seen[q['id']]})")
+        seen.setdefault(q["id"], line)
         where = f"question {q.get('id')}"
-        self.check_area(q, where)
-        self.check_see(q, where)
-        kind = q.get("type")
-        if kind == "route":
-            options = self.check_roles(q, "options", where)
-            self.check_key(q.get("answer"), options, strict_yaml.line_of(q, "answer"), where)
-            for model, key in (q.get("answer_by_model") or {}).items():
-                self.check_key(key, options, strict_yaml.line_of(q["answer_by_model"], model), f"{where} ({model})")
-            self.check_feedback(q, options, where)
-        elif kind == "split":
-            options = self.check_roles(q, "options", where)
-            seen: dict[str, int] = {}
-            for i, task in enumerate(q.get("tasks") or []):
-                line = strict_yaml.line_of(q["tasks"], i)
-                task_where = f"{where} task {task.get('id')}"
-                if task.get("id") in seen:
-                    self.add(line, f"{task_where}: duplicate task id (first at line {seen[task['id']]})")
-                seen.setdefault(task.get("id"), line)
-                self.check_area(task, task_where)
-                self.check_key(task.get("answer"), options, strict_yaml.line_of(task, "answer", line), task_where)
-                for model, key in (task.get("answer_by_model") or {}).items():
-                    self.check_key(key, options, strict_yaml.line_of(task["answer_by_model"], model, line),
-                                   f"{task_where} ({model})")
-        elif kind == "raci":
-            roles = self.check_roles(q, "roles", where)
-            self.check_raci(q.get("answer"), roles, strict_yaml.line_of(q, "answer"), where)
-            for model, key in (q.get("answer_by_model") or {}).items():
-                self.check_raci(key, roles, strict_yaml.line_of(q["answer_by_model"], model), f"{where} ({model})")
-        elif kind == "choice":
-            options = tuple(q.get("options") or {})
-            answer = q.get("answer")
-            keys = answer if isinstance(answer, list) else [answer]
-            for i, key in enumerate(keys):
-                line = strict_yaml.line_of(answer, i) if isinstance(answer, list) else strict_yaml.line_of(q, "answer")
-                self.check_key(key, options, line, where)
-            self.check_feedback(q, options, where)
+        ctx.check_area(q, where)
+        ctx.check_see(q, where)
+        question_type(q["type"]).check(q, ctx, where)
+    if ctx.catalog is not None and data.get("module") and ctx.catalog.get(data["module"]) is None:
+        ctx.add(strict_yaml.line_of(data, "module"), f"'module' points to unknown module '{data['module']}'")
+    return ctx.problems
 
 
 def _build(data: Mapping[str, Any], path: str, registry: Registry) -> Quiz:
-    all_roles = tuple(r.id for r in registry.owner_roles)
-    questions = []
-    for q in data["questions"]:
-        kind = q["type"]
-        common = dict(
-            id=q["id"], type=kind, area=q["area"], points=Fraction(str(q.get("points", 1))), prompt=q["prompt"].strip(),
-            explanation=(q.get("explanation") or "").strip(), see=q.get("see"),
-        )
-        if kind == "route":
-            question = Question(**common, options=tuple(q["options"]), answer=q["answer"],
-                                answer_by_model=dict(q.get("answer_by_model") or {}), feedback=dict(q.get("feedback") or {}))
-        elif kind == "split":
-            tasks = tuple(
-                Task(t["id"], t["text"].strip(), t["answer"], dict(t.get("answer_by_model") or {}), t.get("area"),
-                     (t.get("feedback") or "").strip())
-                for t in q["tasks"]
-            )
-            question = Question(**common, options=tuple(q.get("options") or all_roles), tasks=tasks)
-        elif kind == "raci":
-            question = Question(**common, roles=tuple(q["roles"]), answer=dict(q["answer"]),
-                                answer_by_model={m: dict(k) for m, k in (q.get("answer_by_model") or {}).items()})
-        else:
-            answer = q["answer"]
-            multiple = isinstance(answer, list)
-            question = Question(**common, options=tuple(q["options"]),
-                                option_text={k: v.strip() for k, v in q["options"].items()},
-                                answer=tuple(answer) if multiple else (answer,), multiple=multiple,
-                                feedback=dict(q.get("feedback") or {}))
-        questions.append(question)
+    questions = tuple(question_type(q["type"]).build(q, registry) for q in data["questions"])
+    pass_mark = Fraction(str(data["pass_mark"])) if "pass_mark" in data else DEFAULT_PASS_MARK
     return Quiz(
-        id=data["id"], title=data["title"].strip(), questions=tuple(questions), module=data.get("module"),
-        description=(data.get("description") or "").strip(), pass_mark=Fraction(str(data.get("pass_mark", 0.8))),
+        id=data["id"], title=data["title"].strip(), questions=questions, module=data.get("module"),
+        description=(data.get("description") or "").strip(), pass_mark=pass_mark,
         max_attempts=data.get("max_attempts"), shuffle=bool(data.get("shuffle", False)), path=path,
     )
 
@@ -317,18 +190,9 @@ def load_quiz_file(path: Path, registry: Registry, catalog: Catalog | None = Non
     problems = _schema_problems(data, shown)
     if problems:
         return None, problems
-    checker = _QuizChecker(shown, registry, catalog)
-    seen: dict[str, int] = {}
-    for i, q in enumerate(data["questions"]):
-        line = strict_yaml.line_of(data["questions"], i)
-        if q["id"] in seen:
-            checker.add(line, f"duplicate question id '{q['id']}' (first at line {seen[q['id']]})")
-        seen.setdefault(q["id"], line)
-        checker.question(q)
-    if catalog is not None and data.get("module") and catalog.get(data["module"]) is None:
-        checker.add(data.line_of("module"), f"'module' points to unknown module '{data['module']}'")
-    if checker.problems:
-        return None, checker.problems
+    problems = _semantic_problems(data, CheckContext(shown, registry, catalog))
+    if problems:
+        return None, problems
     return _build(data, shown, registry), []
 
 
@@ -360,8 +224,15 @@ def load_quizzes(quiz_dir: Path | str, catalog: Catalog) -> QuizBank:
     return QuizBank(tuple(ordered))
 
 
+# ---------------------------------------------------------------------------- attempts
+
+
 def make_layout(quiz: Quiz, seed: int) -> dict[str, Any]:
-    """The order an attempt shows questions, options and tasks in (shuffled when the quiz says so)."""
+    """The order an attempt shows questions and each type's lists in (shuffled when the quiz says so).
+
+    Stored with the attempt as {"questions": [ids], "options": {question id: [ids]}, "tasks": {…}}: one
+    entry per ``layout_parts`` name of the registered types, in registration order.
+    """
     rng = random.Random(seed)
 
     def order(items: tuple[str, ...]) -> list[str]:
@@ -370,8 +241,9 @@ def make_layout(quiz: Quiz, seed: int) -> dict[str, Any]:
             rng.shuffle(items_list)
         return items_list
 
-    return {
-        "questions": order(tuple(q.id for q in quiz.questions)),
-        "options": {q.id: order(q.options) for q in quiz.questions if q.options},
-        "tasks": {q.id: order(tuple(t.id for t in q.tasks)) for q in quiz.questions if q.tasks},
-    }
+    layout: dict[str, Any] = {"questions": order(tuple(q.id for q in quiz.questions))}
+    parts = dict.fromkeys(part for cls in QUESTION_TYPES.values() for part in cls.layout_parts)
+    for part in parts:
+        layout[part] = {q.id: order(items) for q in quiz.questions
+                        if part in q.layout_parts and (items := q.layout_items(part))}
+    return layout

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import case, func, insert, select, update
@@ -12,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..core.errors import InvalidInput, NotFound
-from ..core.grading import Grade, grade
+from ..core.grading import Grade, ItemResult, Review, check_answers, grade, review
 from ..core.quiz import Quiz, make_layout
 from ..persistence.base import utcnow
 from ..persistence.models import Attempt, AttemptItem
@@ -104,24 +105,47 @@ def submit_attempt(session: Session, quiz: Quiz, attempt: Attempt, answers: Mapp
 
     The conditional UPDATE is the lock: of two racing submits only one sees a row count of 1.
     """
-    result = grade(quiz, answers, attempt.model)
-    now = utcnow()
-    clean = {k: v for k, v in answers.items() if v not in (None, "", [], {})}
+    clean = {k: v for k, v in check_answers(quiz, answers).items() if v not in (None, "", [], {}, ())}
+    result = grade(quiz, clean, attempt.model)
     claimed = session.execute(
         update(Attempt)
         .where(Attempt.id == attempt.id, Attempt.state == "open")
-        .values(state="submitted", submitted_at=now, answers=clean, points=float(result.points),
+        .values(state="submitted", submitted_at=utcnow(), answers=clean, points=float(result.points),
                 max_points=float(result.max_points), score=result.score, passed=result.passed)
         .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         return None
     session.execute(insert(AttemptItem), [
-        {"attempt_id": attempt.id, "user_id": attempt.user_id, "quiz_id": quiz.id, "question_id": item.question_id,
-         "item_id": item.item_id, "kind": item.kind, "area": item.area, "expected": item.expected, "given": item.given,
-         "correct": item.correct, "misrouted": item.misrouted, "points": float(item.points),
-         "max_points": float(item.max_points)}
-        for question in result.questions for item in question.items
+        {**item_row(item), "attempt_id": attempt.id, "user_id": attempt.user_id, "quiz_id": quiz.id}
+        for item in result.items
     ])
     session.refresh(attempt)
     return result
+
+
+def item_row(item: ItemResult) -> dict[str, Any]:
+    """The attempt_items columns of one graded item (the caller adds attempt_id, user_id and quiz_id)."""
+    return {"question_id": item.question_id, "item_id": item.item_id, "kind": item.kind, "area": item.area,
+            "expected": item.expected, "given": item.given, "correct": item.correct, "misrouted": item.misrouted,
+            "points": float(item.points), "max_points": float(item.max_points)}
+
+
+def _stored_points(value: float) -> Fraction:
+    # Points are stored as floats; shares such as 4/3 come back exactly as the fractions they were graded as.
+    return Fraction(value).limit_denominator(1_000_000)
+
+
+def attempt_items(session: Session, attempt_id: int) -> tuple[ItemResult, ...]:
+    """The graded items stored for an attempt, in the order they were graded."""
+    rows = session.scalars(select(AttemptItem).where(AttemptItem.attempt_id == attempt_id).order_by(AttemptItem.id))
+    return tuple(
+        ItemResult(r.question_id, r.item_id, r.kind, r.area, r.expected, r.given, r.correct, _stored_points(r.points),
+                   _stored_points(r.max_points), r.misrouted)
+        for r in rows
+    )
+
+
+def review_attempt(session: Session, quiz: Quiz, attempt: Attempt) -> Review:
+    """A submitted attempt explained from what was stored when it was graded (never graded again)."""
+    return review(quiz, attempt_items(session, attempt.id), attempt.layout, attempt.model, attempt.answers)

@@ -19,7 +19,7 @@ from werkzeug.security import generate_password_hash
 
 from ..core.grading import grade
 from ..core.operating_model import MODELS, resolve_model
-from ..core.quiz import RACI_LETTERS, Question, Quiz, QuizBank, make_layout
+from ..core.quiz import Quiz, QuizBank, make_layout
 from ..persistence.base import utcnow
 from ..persistence.models import (
     Assignment,
@@ -32,13 +32,12 @@ from ..persistence.models import (
     UserRole,
 )
 from .accounts import new_session_token
+from .attempts import item_row
 
 COHORT_SIZE = 1000
 CASELOAD = 50
 BATCH = 2000
 POOL = 48  # graded answer sets per quiz and model
-# When a learner gets a role wrong, the role they most likely pick instead.
-CONFUSED_WITH = {"am": ("pm", "shared"), "pm": ("am", "shared"), "shared": ("am", "pm"), "pmo": ("pm", "am")}
 
 
 @dataclass(frozen=True)
@@ -51,43 +50,14 @@ class ScaleResult:
     attempts: int
 
 
-def _role(key: str, options: tuple[str, ...], skill: float, rng: random.Random) -> str | None:
-    roll = rng.random()
-    if roll < 0.02:
-        return None  # left unanswered
-    if roll < skill or len(options) < 2:
-        return key
-    likely = [r for r in CONFUSED_WITH.get(key, ()) if r in options and r != key]
-    if likely and rng.random() < 0.75:
-        return likely[0]
-    return rng.choice([o for o in options if o != key])
-
-
 def simulated_answers(quiz: Quiz, model: str, skill: float, rng: random.Random) -> dict[str, Any]:
-    """Answers a learner of this skill (0–1) might give; wrong roles lean towards the usual AM ↔ PM confusions."""
+    """Answers a learner of this skill (0–1) might give, each question's drawn by its own type (``simulate``)."""
     answers: dict[str, Any] = {}
     for q in quiz.questions:
-        if q.type == "route":
-            answers[q.id] = _role(q.key(model), q.options, skill, rng)
-        elif q.type == "split":
-            answers[q.id] = {t.id: _role(t.key(model), q.options, skill, rng) for t in q.tasks}
-        elif q.type == "raci":
-            key = q.key(model)
-            answers[q.id] = {r: key[r] if rng.random() < skill else rng.choice([x for x in RACI_LETTERS if x != key[r]])
-                             for r in q.roles}
-        else:
-            answers[q.id] = _choice(q, model, skill, rng)
-    return {k: v for k, v in answers.items() if v is not None}
-
-
-def _choice(q: Question, model: str, skill: float, rng: random.Random) -> Any:
-    keys = list(q.key(model))
-    others = [o for o in q.options if o not in keys]
-    if rng.random() < skill or not others:
-        return keys if q.multiple else keys[0]
-    if q.multiple:
-        return sorted({keys[0], rng.choice(others)})
-    return rng.choice(others)
+        answer = q.simulate(model, skill, rng)
+        if answer is not None:
+            answers[q.id] = answer
+    return answers
 
 
 @dataclass(frozen=True)
@@ -108,12 +78,7 @@ def _templates(quiz: Quiz, model: str, rng: random.Random) -> list[_Template]:
         attempt = {"quiz_id": quiz.id, "state": "submitted", "model": model, "seed": seed,
                    "layout": make_layout(quiz, seed), "answers": answers, "points": float(result.points),
                    "max_points": float(result.max_points), "score": result.score, "passed": result.passed}
-        items = [
-            {"quiz_id": quiz.id, "question_id": it.question_id, "item_id": it.item_id, "kind": it.kind, "area": it.area,
-             "expected": it.expected, "given": it.given, "correct": it.correct, "misrouted": it.misrouted,
-             "points": float(it.points), "max_points": float(it.max_points)}
-            for question in result.questions for it in question.items
-        ]
+        items = [{**item_row(item), "quiz_id": quiz.id} for item in result.items]
         pool.append(_Template(result.score, attempt, items))
     pool.sort(key=lambda t: t.score)
     return pool

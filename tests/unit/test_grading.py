@@ -138,7 +138,7 @@ def quiz_and_answers(draw):  # type: ignore[no-untyped-def]
         elif q.type == "split":
             answers[q.id] = {t.id: draw(st.sampled_from(q.options)) for t in q.tasks}
         elif q.type == "raci":
-            answers[q.id] = {r: draw(st.sampled_from("RACI")) for r in q.roles}
+            answers[q.id] = {r: draw(st.sampled_from("RACI")) for r in q.owner_roles}
         elif q.multiple:
             answers[q.id] = draw(st.lists(st.sampled_from(q.options), unique=True))
         else:

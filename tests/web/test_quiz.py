@@ -1,21 +1,29 @@
-"""Taking quizzes on the web: no key leaks, idempotent submits, attempt limits, models, expired tokens."""
+"""Taking quizzes on the web: no key leaks, idempotent submits, attempt limits, models, expired tokens;
+results explained from the stored attempt; a question type added by a test."""
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
+from dataclasses import replace
 from html import unescape
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from jinja2 import ChoiceLoader, DictLoader
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from courseware.app import create_app
+from courseware.core.questions import Question
+from courseware.core.quiz import Quiz, QuizBank
 from courseware.persistence.models import Attempt, AttemptItem, User
 from courseware.state import state_of
-from tests.conftest import PASSWORD, make_config
+from tests.conftest import DATA, PASSWORD, make_config
+from tests.unit.yesno_type import YESNO_QUIZ, YesNoQuestion, registered
 
 # The fixture quiz (tests/data/quizzes/scope.yaml) answered as in the unit test: 5 of 11 points.
 PARTIAL = {
@@ -171,9 +179,96 @@ def test_quiz_list_shows_best_scores(client: FlaskClient, learner) -> None:  # t
     assert "45.5 %" in page and "Not passed yet" in page
 
 
-def test_result_survives_a_quiz_changed_since_submission(client: FlaskClient, learner, db: Session) -> None:  # type: ignore[no-untyped-def]
+# ---- the result page is built from the stored attempt (score, items), never by grading again
+
+CHANGED = "This quiz has changed since you took it; your recorded grade stands."
+ARTICLE = re.compile(r'<span class="qnum">Question (\d+)</span>\s*<span class="badge[^"]*">([\d.]+) / ([\d.]+)</span>'
+                     r'\s*</header>\s*<p class="prompt">([^<]*)</p>')
+
+
+def breakdown(page: str) -> list[tuple[int, str, str, str]]:
+    """(number, points, max points, prompt) of each question on a result page."""
+    return [(int(n), earned, available, prompt) for n, earned, available, prompt in ARTICLE.findall(page)]
+
+
+def edit_quiz(app: Flask, change: Callable[[Quiz], Quiz]) -> None:
+    """As if the quiz file had been edited and the app restarted."""
+    state = state_of(app)
+    state.quizzes = QuizBank(tuple(change(q) if q.id == "scope-check" else q for q in state.quizzes))
+
+
+def change_question(question_id: str, **changes: object) -> Callable[[Quiz], Quiz]:
+    def change(quiz: Quiz) -> Quiz:
+        questions: list[Question] = [replace(q, **changes) if q.id == question_id else q  # type: ignore[type-arg]
+                                     for q in quiz.questions]
+        return replace(quiz, questions=tuple(questions))
+    return change
+
+
+def submit_in_file_order(client: FlaskClient, db: Session) -> str:
+    """Start, freeze the layout to the file's order (q1…q5), submit PARTIAL; the attempt's URL."""
     url = start(client)
+    attempt = db.scalar(select(Attempt))
+    assert attempt is not None
+    attempt.layout = {**attempt.layout, "questions": ["q1", "q2", "q3", "q4", "q5"]}
+    db.commit()
     client.post(url, data=PARTIAL)
+    return url
+
+
+def test_result_after_a_key_edit_shows_the_stored_grade(app: Flask, client: FlaskClient, learner,  # type: ignore[no-untyped-def]
+                                                        db: Session) -> None:
+    url = submit_in_file_order(client, db)
+    edit_quiz(app, change_question("q1", answer="pm"))  # PARTIAL's q1 "pm" would now earn 1: 6 of 11, 54.5 %
+    page = unescape(client.get(url).data.decode())
+    assert "45.5 %" in page and "5 of 11 points" in page and "54.5" not in page
+    assert CHANGED in page
+    assert [(n, earned, available) for n, earned, available, _ in breakdown(page)] == [
+        (1, "0", "1"), (2, "2", "4"), (3, "2", "3"), (4, "0", "2"), (5, "1", "1")]  # 0 + 2 + 2 + 0 + 1 = 5
+    q1 = page[page.index("Question 1</span>"):page.index("Question 2</span>")]
+    assert "<td>✗ Project Manager</td>" in q1 and "<td>Account Manager</td>" in q1  # the key it was graded against
+    assert "has changed since" in q1
+    assert "Client-driven change is handled strategically by the AM." not in page  # today's explanation: hidden
+    assert "The PM sizes it; the AM takes it to the client." not in page  # today's feedback: hidden
+    assert "Execution is the PM's; on a small hybrid account, the AM's." in page  # unchanged questions keep theirs
+    assert re.search(r"<span>Scope</span><strong>0\.0 %</strong>", page)
+
+
+def test_result_numbering_follows_the_shuffled_layout(client: FlaskClient, learner, db: Session) -> None:  # type: ignore[no-untyped-def]
+    url = start(client)
+    attempt = db.scalar(select(Attempt))
+    assert attempt is not None
+    attempt.layout = {**attempt.layout, "questions": ["q3", "q5", "q1", "q4", "q2"]}
+    db.commit()
+    assert re.search(r"Question 1 of 5.*?Keeping the risk register current\.", unescape(client.get(url).data.decode()), re.S)
+    client.post(url, data=PARTIAL)
+    page = unescape(client.get(url).data.decode())
+    assert breakdown(page) == [
+        (1, "2", "3", "Keeping the risk register current."),
+        (2, "1", "1", "Who gives the client the timeline update?"),
+        (3, "0", "1", "The client asks for two extra cut-downs. Who takes the change to the client?"),
+        (4, "0", "2", "Which two habits stop duplicate updates?"),
+        (5, "2", "4", "A small account. Route each task."),
+    ]
+    assert CHANGED not in page
+
+
+def test_result_keeps_a_removed_question_with_its_stored_points(app: Flask, client: FlaskClient, learner,  # type: ignore[no-untyped-def]
+                                                                db: Session) -> None:
+    url = submit_in_file_order(client, db)
+    edit_quiz(app, lambda quiz: replace(quiz, questions=tuple(q for q in quiz.questions if q.id != "q4")))
+    page = unescape(client.get(url).data.decode())
+    assert "45.5 %" in page and "5 of 11 points" in page and CHANGED in page
+    assert [(n, earned, available) for n, earned, available, _ in breakdown(page)] == [
+        (1, "0", "1"), (2, "2", "4"), (3, "2", "3"), (4, "0", "2"), (5, "1", "1")]
+    assert breakdown(page)[3][3] == "Question q4"  # labelled by its id
+    assert "no longer in the quiz" in page
+    assert "<td>✗ a,b</td>" in page and "<td>a,c</td>" in page  # the stored answer and key, as ids
+    assert re.search(r"<span>Communication</span><strong>33\.3 %</strong>", page)  # q4 0/2 + q5 1/1, as stored
+
+
+def test_result_survives_a_quiz_changed_since_submission(client: FlaskClient, learner, db: Session) -> None:  # type: ignore[no-untyped-def]
+    url = submit_in_file_order(client, db)
     attempt = db.scalar(select(Attempt))
     assert attempt is not None
     attempt.answers = {**(attempt.answers or {}), "q1": "option-since-removed"}  # as if the quiz had changed
@@ -182,4 +277,38 @@ def test_result_survives_a_quiz_changed_since_submission(client: FlaskClient, le
     page = unescape(response.data.decode())
     assert response.status_code == 200
     assert "45.5 %" in page and "5 of 11 points" in page  # the recorded grade stands
-    assert "This quiz has changed since you took it" in page
+    assert CHANGED in page
+    # The breakdown is still shown, from the stored items: q1 as graded, without today's feedback.
+    assert [(n, earned) for n, earned, _a, _p in breakdown(page)] == [(1, "0"), (2, "2"), (3, "2"), (4, "0"), (5, "1")]
+    assert "<td>✗ Project Manager</td>" in page and "The PM sizes it; the AM takes it to the client." not in page
+
+
+# ---- a question type that only this test knows
+
+
+YESNO_TEMPLATE = ('<div class="yesno">{% for opt in slots[0].field %}<label class="option">{{ opt() }} '
+                  '<span>{{ opt.label.text }}</span></label>{% endfor %}</div>')
+
+
+def test_a_plugin_question_type_is_taken_and_graded(database_url: str, people, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    quizzes = tmp_path / "quizzes"
+    quizzes.mkdir()
+    (quizzes / "scope.yaml").write_text((DATA / "quizzes" / "scope.yaml").read_text())
+    (quizzes / "yesno.yaml").write_text(YESNO_QUIZ)
+    with registered(YesNoQuestion):
+        app = create_app(make_config(database_url, QUIZ_DIR=str(quizzes)))
+        app.jinja_loader = ChoiceLoader([DictLoader({"quiz/questions/_yesno.html": YESNO_TEMPLATE}),
+                                         app.jinja_loader])  # type: ignore[list-item]
+        client = app.test_client()
+        client.post("/login", data={"email": "learner@example.com", "password": PASSWORD})
+        url = client.post("/quizzes/yesno-quiz/start").location
+        page = client.get(url).data.decode()
+        assert re.search(r'<div class="yesno"><label class="option"><input id="q__y1-0" name="q__y1" type="radio" '
+                         r'value="yes"> <span>Yes</span>', page)
+        assert "Client-driven change is the AM" not in page  # no explanation before submission
+        assert client.post(url, data={"q__y1": "yes", "q__r1": "am"}).status_code == 302
+        result = unescape(client.get(url).data.decode())
+        state_of(app).engine.dispose()
+    assert "66.7 %" in result and "2 of 3 points" in result  # y1 2 of 2, r1 0 of 1
+    assert "<td>✓ Yes</td>" in result and "Client-driven change is the AM's conversation." in result
+    assert "You routed “Who re-plans the timeline?” to Account Manager" in result

@@ -1,7 +1,14 @@
-"""The attempt form, generated from the quiz definition and the attempt's frozen layout."""
+"""The attempt form, generated from the quiz's question types and the attempt's frozen layout.
+
+Each question type describes its inputs as plain data (``Question.inputs``); this module turns each into one
+WTForms field (radio buttons, or checkboxes when several may be chosen) and the submitted values back into
+the grader's answers.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -9,74 +16,95 @@ from wtforms import Field, RadioField
 from wtforms.fields.choices import SelectChoice
 
 from ...core.catalog import Registry
-from ...core.quiz import RACI_LETTERS, Quiz
+from ...core.grading import AnswerError
+from ...core.questions import Input, InputValue, Question
+from ...core.quiz import Quiz
 from ..forms_common import MultiCheckboxField
-
-RACI_LABELS = {"R": "Responsible", "A": "Accountable", "C": "Consulted", "I": "Informed"}
 
 
 def field_name(question_id: str, item_id: str = "") -> str:
-    """The form field name of a question, or of one task/role within it."""
+    """The form field name of a question, or of one item (task, role…) within it."""
     return f"q__{question_id}__{item_id}" if item_id else f"q__{question_id}"
 
 
-def _radio(choices: list[SelectChoice]) -> RadioField:
+def template_name(question: Question[Any]) -> str:
+    """The partial that shows a question of this type on the attempt page."""
+    return f"quiz/questions/_{question.type}.html"
+
+
+def _field(spec: Input) -> Field:
     # Unanswered is allowed (it earns 0); the grader checks that what was sent is offered.
+    choices = [SelectChoice(value, label) for value, label in spec.choices]
+    if spec.multiple:
+        return MultiCheckboxField(choices=choices, validate_choice=False)
     return RadioField(choices=choices, validate_choice=False)
 
 
-def attempt_form_class(quiz: Quiz, layout: dict[str, Any], registry: Registry) -> type[FlaskForm]:
-    """A FlaskForm class with one field per route/choice question, split task and RACI role."""
+def attempt_form_class(quiz: Quiz, layout: Mapping[str, Any], registry: Registry) -> type[FlaskForm]:
+    """A FlaskForm class with one field per input of each question shown (a route question, a split task…)."""
     fields: dict[str, Field] = {}
     for question_id in layout["questions"]:
         q = quiz.question(question_id)
         if q is None:
             continue
-        order = layout["options"].get(q.id, list(q.options))
-        if q.type == "route":
-            fields[field_name(q.id)] = _radio([SelectChoice(r, registry.owner_role_label(r)) for r in order])
-        elif q.type == "split":
-            roles = [SelectChoice(r, registry.owner_role_label(r)) for r in order]
-            for task_id in layout["tasks"].get(q.id, [t.id for t in q.tasks]):
-                fields[field_name(q.id, task_id)] = _radio(roles)
-        elif q.type == "raci":
-            letters = [SelectChoice(letter, letter) for letter in RACI_LETTERS]
-            for role in q.roles:
-                fields[field_name(q.id, role)] = _radio(letters)
-        else:
-            choices = [SelectChoice(o, q.option_text[o]) for o in order]
-            fields[field_name(q.id)] = (
-                MultiCheckboxField(choices=choices, validate_choice=False) if q.multiple else _radio(choices)
-            )
+        for spec in q.inputs(layout, registry):
+            fields[field_name(q.id, spec.item_id)] = _field(spec)
     return type("AttemptForm", (FlaskForm,), fields)
 
 
-def answers_from_form(quiz: Quiz, form: FlaskForm) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Slot:
+    """One input of a question with its bound form field, for the question's partial."""
+
+    input: Input
+    field: Any
+
+
+@dataclass(frozen=True)
+class QuestionBlock:
+    """A question as the attempt page shows it: its partial and its inputs with their fields."""
+
+    question: Question[Any]
+    template: str
+    slots: tuple[Slot, ...]
+
+
+def question_blocks(quiz: Quiz, layout: Mapping[str, Any], form: FlaskForm, registry: Registry) -> list[QuestionBlock]:
+    """The questions in the attempt's order, each with its partial and bound fields."""
+    blocks = []
+    for question_id in layout["questions"]:
+        q = quiz.question(question_id)
+        if q is None:
+            continue
+        slots = tuple(Slot(spec, form[field_name(q.id, spec.item_id)]) for spec in q.inputs(layout, registry))
+        blocks.append(QuestionBlock(q, template_name(q), slots))
+    return blocks
+
+
+def answers_from_form(quiz: Quiz, layout: Mapping[str, Any], form: FlaskForm, registry: Registry) -> dict[str, Any]:
     """Turn submitted fields into the grader's answers (unanswered left out)."""
     answers: dict[str, Any] = {}
     for q in quiz.questions:
-        if q.type in ("route", "choice"):
-            value = form[field_name(q.id)].data if field_name(q.id) in form else None
-            if value:
-                answers[q.id] = value
-        else:
-            items = [t.id for t in q.tasks] if q.type == "split" else list(q.roles)
-            chosen = {i: form[field_name(q.id, i)].data for i in items if field_name(q.id, i) in form}
-            chosen = {i: v for i, v in chosen.items() if v}
-            if chosen:
-                answers[q.id] = chosen
+        values: dict[str, InputValue] = {
+            spec.item_id: form[name].data
+            for spec in q.inputs(layout, registry) if (name := field_name(q.id, spec.item_id)) in form
+        }
+        answer = q.answer_from_inputs(values)
+        if answer is not None:
+            answers[q.id] = answer
     return answers
 
 
-def prefill(quiz: Quiz, answers: dict[str, Any]) -> dict[str, Any]:
-    """Form data from stored answers (to show a submitted form again)."""
+def prefill(quiz: Quiz, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Form data from stored answers (to show a submitted form again); answers that no longer fit are left out."""
     data: dict[str, Any] = {}
-    for q in quiz.questions:
-        value = answers.get(q.id)
-        if value is None:
+    for qid, raw in answers.items():
+        q = quiz.question(qid)
+        if q is None or raw is None:
             continue
-        if isinstance(value, dict):
-            data.update({field_name(q.id, k): v for k, v in value.items()})
-        else:
-            data[field_name(q.id)] = value
+        try:
+            values = q.input_values(q.clean_answer(raw))
+        except AnswerError:
+            continue
+        data.update({field_name(q.id, item_id): value for item_id, value in values.items()})
     return data

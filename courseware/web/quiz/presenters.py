@@ -1,13 +1,17 @@
-"""Turning a Grade into what the results page shows: words, not ids."""
+"""Turning a stored attempt's review into what the results page shows: words, not ids."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from ...core.catalog import Catalog
-from ...core.grading import Grade
-from ...core.quiz import Question, Quiz
+from ...core.catalog import Catalog, Registry
+from ...core.grading import ItemResult, Misroute, Review, ReviewedQuestion
+from ...core.questions import NOT_ANSWERED, QUESTION_TYPES, Question
+from ...core.quiz import Quiz
+
+CHANGED_NOTICE = ("This quiz has changed since you took it; your recorded grade stands. Every answer below is shown "
+                  "with the key and points it was graded against.")
 
 
 @dataclass(frozen=True)
@@ -23,14 +27,19 @@ class ItemView:
 
 @dataclass(frozen=True)
 class QuestionView:
-    """One question on the results page."""
+    """One question on the results page, numbered as the learner saw it."""
 
-    question: Question
+    number: int
+    id: str
+    prompt: str
+    heading: str  # the first column of its table ('Task', 'Role'…)
     points: float
     max_points: float
     items: tuple[ItemView, ...]
+    explanation: str
     see_url: str | None
     see_title: str | None
+    note: str = ""  # why today's text is not shown in full
 
     @property
     def status(self) -> str:
@@ -42,12 +51,12 @@ class QuestionView:
 
 @dataclass(frozen=True)
 class ResultView:
-    """Everything the results page shows."""
+    """Everything the results page shows below the stored score."""
 
-    grade: Grade
     areas: tuple[tuple[str, float], ...]
     questions: tuple[QuestionView, ...]
     misroutes: tuple[str, ...]
+    notice: str | None
 
 
 def _short(text: str, limit: int = 90) -> str:
@@ -59,51 +68,53 @@ def _possessive(label: str) -> str:
     return f"the {label}'s" if not label.startswith("Shared") else "shared between AM and PM"
 
 
-def result_view(quiz: Quiz, result: Grade, answers: dict[str, Any], catalog: Catalog) -> ResultView:
-    """Build the results page model from a grade."""
+def _item_view(question: Question[Any] | None, item: ItemResult, current: bool, registry: Registry) -> ItemView:
+    if question is None:  # no longer in the quiz: the stored ids are all there is
+        return ItemView(item.item_id or "Your answer", item.given or NOT_ANSWERED, item.expected, item.correct)
+    words = question.describe(item, registry)
+    return ItemView(words.label, words.given, words.expected, item.correct, words.feedback if current else "")
+
+
+def _see(question: Question[Any], catalog: Catalog) -> tuple[str | None, str | None]:
+    if not question.see:
+        return None, None
+    module_id, _, anchor = question.see.partition("#")
+    module = catalog.get(module_id)
+    if module is None:
+        return None, None
+    heading = next((h.title for h in module.toc if h.anchor == anchor), None)
+    return (f"/modules/{module_id}" + (f"#{anchor}" if anchor else ""),
+            module.title + (f" — {heading}" if heading else ""))
+
+
+def _question_view(number: int, reviewed: ReviewedQuestion, catalog: Catalog) -> QuestionView:
+    q = reviewed.question
+    items = tuple(_item_view(q, item, reviewed.current, catalog.registry) for item in reviewed.items)
+    kind = QUESTION_TYPES.get(reviewed.items[0].kind) if reviewed.items else None
+    heading = q.item_heading if q is not None else (kind.item_heading if kind is not None else "")
+    see_url, see_title = _see(q, catalog) if q is not None else (None, None)
+    if q is None:
+        note = "This question is no longer in the quiz; it is shown with the points it earned."
+    elif not reviewed.current:
+        note = "This question has changed since; the key shown is the one you were graded against."
+    else:
+        note = ""
+    return QuestionView(number, reviewed.id, q.prompt if q else f"Question {reviewed.id}", heading,
+                        float(reviewed.points), float(reviewed.max_points), items,
+                        q.explanation if q is not None and reviewed.current else "", see_url, see_title, note)
+
+
+def _misroute_line(quiz: Quiz, m: Misroute, model: str, registry: Registry) -> str:
+    q = quiz.question(m.question)
+    what = (q.item_text(m.task) if q is not None and m.task else None) or (_short(q.prompt) if q else m.question)
+    return (f"You routed “{what}” to {registry.owner_role_label(m.given)}; under the {model} model it is "
+            f"{_possessive(registry.owner_role_label(m.expected))}.")
+
+
+def result_view(quiz: Quiz, reviewed: Review, model: str, catalog: Catalog) -> ResultView:
+    """Build the results page model from a stored attempt's review."""
     reg = catalog.registry
-    questions = []
-    for q in quiz.questions:
-        qr = result.question(q.id)
-        items = []
-        for item in qr.items:
-            if q.type == "route":
-                items.append(ItemView("Your answer", reg.owner_role_label(item.given) if item.given else "Not answered",
-                                      reg.owner_role_label(item.expected), item.correct,
-                                      q.feedback.get(item.given or "", "")))
-            elif q.type == "split":
-                task = q.task(item.item_id)
-                items.append(ItemView(task.text if task else item.item_id,
-                                      reg.owner_role_label(item.given) if item.given else "Not answered",
-                                      reg.owner_role_label(item.expected), item.correct, task.feedback if task else ""))
-            elif q.type == "raci":
-                items.append(ItemView(reg.owner_role_label(item.item_id), item.given or "Not answered", item.expected,
-                                      item.correct))
-            else:
-                chosen = [q.option_text[o] for o in (item.given or "").split(",") if o]
-                keys = [q.option_text[o] for o in item.expected.split(",")]
-                feedback = " ".join(q.feedback[o] for o in (item.given or "").split(",") if o in q.feedback)
-                items.append(ItemView("Your answer", "; ".join(chosen) or "Not answered", "; ".join(keys),
-                                      item.correct, feedback))
-        see_url = see_title = None
-        if q.see:
-            module_id, _, anchor = q.see.partition("#")
-            module = catalog.get(module_id)
-            if module is not None:
-                see_url = f"/modules/{module_id}" + (f"#{anchor}" if anchor else "")
-                heading = next((h.title for h in module.toc if h.anchor == anchor), None)
-                see_title = f"{module.title}" + (f" — {heading}" if heading else "")
-        questions.append(QuestionView(q, float(qr.points), float(qr.max_points), tuple(items), see_url, see_title))
-    misroutes = []
-    for m in result.misroutes:
-        q = quiz.question(m.question)
-        if q is None:
-            continue
-        task = q.task(m.task) if m.task else None
-        what = task.text if task else _short(q.prompt)
-        misroutes.append(
-            f"You routed “{what}” to {reg.owner_role_label(m.given)}; under the {result.model} model it is "
-            f"{_possessive(reg.owner_role_label(m.expected))}."
-        )
-    areas = tuple(sorted(((reg.area_label(a), v) for a, v in result.areas.items()), key=lambda x: x[0]))
-    return ResultView(result, areas, tuple(questions), tuple(misroutes))
+    questions = tuple(_question_view(n, rq, catalog) for n, rq in enumerate(reviewed.questions, start=1))
+    misroutes = tuple(_misroute_line(quiz, m, model, reg) for m in reviewed.misroutes)
+    areas = tuple(sorted(((reg.area_label(a), v) for a, v in reviewed.areas.items()), key=lambda x: x[0]))
+    return ResultView(areas, questions, misroutes, CHANGED_NOTICE if reviewed.changed else None)

@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from ...core.grading import AnswerError, grade
+from ...core.grading import AnswerError
 from ...core.operating_model import DESCRIPTIONS as MODEL_TEXT
 from ...core.quiz import Quiz
 from ...services import attempts as attempt_service
@@ -15,7 +15,7 @@ from ..db import catalog, get_db, quiz_bank
 from ..forms_common import ButtonForm
 from ..security import csrf
 from . import bp
-from .forms import RACI_LABELS, answers_from_form, attempt_form_class, field_name, prefill
+from .forms import answers_from_form, attempt_form_class, prefill, question_blocks
 from .presenters import result_view
 
 
@@ -88,18 +88,17 @@ def attempt(attempt_id: int) -> str | Response:
     if found.state == "submitted":
         if request.method == "POST":  # a double click or a replay: the first submit stands
             return redirect(url_for("quiz.attempt", attempt_id=found.id))
-        try:  # explain the recorded grade; a quiz changed since then may no longer fit the answers
-            view = result_view(quiz, grade(quiz, found.answers or {}, found.model), found.answers or {}, catalog())
-        except AnswerError:
-            view = None
+        # Explained from the items stored when it was graded: a quiz edited since never changes what it shows.
+        view = result_view(quiz, attempt_service.review_attempt(db, quiz, found), found.model, catalog())
         return render_template("quiz/result.html", quiz=quiz, attempt=found, view=view,
                                model_text=MODEL_TEXT[found.model])
-    form_class = attempt_form_class(quiz, found.layout, catalog().registry)
+    registry = catalog().registry
+    form_class = attempt_form_class(quiz, found.layout, registry)
     form = form_class()
     message = None
     if request.method == "POST":
         if form.validate():
-            answers = answers_from_form(quiz, form)
+            answers = answers_from_form(quiz, found.layout, form, registry)
             try:
                 attempt_service.submit_attempt(db, quiz, found, answers)
             except AnswerError as exc:
@@ -115,7 +114,7 @@ def attempt(attempt_id: int) -> str | Response:
             message = "Some answers could not be read. Check them and submit again."
     elif found.answers:
         form = form_class(data=prefill(quiz, found.answers))
-    return render_template("quiz/take.html", quiz=quiz, attempt=found, form=form, layout=found.layout,
-                           field_name=field_name, registry=catalog().registry, raci_labels=RACI_LABELS,
+    return render_template("quiz/take.html", quiz=quiz, attempt=found, form=form,
+                           blocks=question_blocks(quiz, found.layout, form, registry), registry=registry,
                            model=found.model, model_text=MODEL_TEXT[found.model], message=message), (
         200 if message is None else 422)

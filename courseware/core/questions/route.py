@@ -1,0 +1,116 @@
+"""``route``: one piece of work, one owner role; all the points for the key, else none."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, ClassVar, Self
+
+from .. import strict_yaml
+from ..catalog import Registry
+from .base import (
+    AnswerError,
+    CheckContext,
+    Input,
+    InputValue,
+    ItemResult,
+    ItemWords,
+    Layout,
+    Question,
+    by_model_schema,
+    common_fields,
+    layout_order,
+)
+from .owner_roles import owner_role_words, simulated_owner_role
+
+FEEDBACK_SCHEMA = {"type": "object", "additionalProperties": {"type": "string"}}
+
+
+@dataclass(frozen=True, kw_only=True)
+class RouteQuestion(Question[str]):
+    """Which owner role does this work? The answer is one owner role id."""
+
+    type: ClassVar[str] = "route"
+    routes_work: ClassVar[bool] = True
+    layout_parts: ClassVar[tuple[str, ...]] = ("options",)
+    schema_properties: ClassVar[Mapping[str, Any]] = {
+        "options": {"$ref": "#/$defs/roleList"},
+        "answer": {"$ref": "#/$defs/id"},
+        "answer_by_model": by_model_schema({"$ref": "#/$defs/id"}),
+        "feedback": FEEDBACK_SCHEMA,
+    }
+    schema_required: ClassVar[tuple[str, ...]] = ("options", "answer")
+
+    options: tuple[str, ...]  # owner role ids
+    answer: str
+    answer_by_model: Mapping[str, str] = field(default_factory=dict)
+    feedback: Mapping[str, str] = field(default_factory=dict)  # by owner role id
+
+    @classmethod
+    def check(cls, node: Mapping[str, Any], ctx: CheckContext, where: str) -> None:
+        """Owner roles exist; every key and feedback entry is among the options."""
+        options = ctx.check_owner_roles(node, "options", where)
+        ctx.check_key(node.get("answer"), options, strict_yaml.line_of(node, "answer"), where)
+        for model, key in (node.get("answer_by_model") or {}).items():
+            ctx.check_key(key, options, strict_yaml.line_of(node["answer_by_model"], model), f"{where} ({model})")
+        ctx.check_feedback(node, options, where)
+
+    @classmethod
+    def build(cls, node: Mapping[str, Any], registry: Registry) -> Self:
+        """The question from its checked YAML mapping."""
+        return cls(**common_fields(node), options=tuple(node["options"]), answer=node["answer"],
+                   answer_by_model=dict(node.get("answer_by_model") or {}), feedback=dict(node.get("feedback") or {}))
+
+    def key(self, model: str) -> str:
+        """The owner role that does this work under ``model``."""
+        return self.answer_by_model.get(model, self.answer)
+
+    @property
+    def has_model_variants(self) -> bool:
+        """Whether the key depends on the operating model."""
+        return bool(self.answer_by_model)
+
+    @property
+    def tasks(self) -> tuple[()]:
+        """None (kept for callers that read ``tasks`` on every question; prefer ``item_text``)."""
+        return ()
+
+    def clean_answer(self, raw: object) -> str:
+        """One of its owner roles."""
+        if not isinstance(raw, str) or raw not in self.options:
+            raise AnswerError(f"question {self.id}: '{raw}' is not one of its options ({', '.join(self.options)})")
+        return raw
+
+    def score(self, answer: str | None, model: str) -> tuple[ItemResult, ...]:
+        """All the points when the chosen owner role is the key."""
+        key = self.key(model)
+        return (self.item("", self.area, key, answer, self.points if answer == key else Fraction(0), self.points),)
+
+    def layout_items(self, part: str) -> tuple[str, ...]:
+        """The options (the only list it shuffles)."""
+        return self.options if part == "options" else ()
+
+    def inputs(self, layout: Layout, registry: Registry) -> tuple[Input, ...]:
+        """One radio group of owner roles."""
+        order = layout_order(layout, "options", self.id, self.options)
+        return (Input("", "Your answer", tuple((r, registry.owner_role_label(r)) for r in order)),)
+
+    def answer_from_inputs(self, values: Mapping[str, InputValue]) -> str | None:
+        """The chosen owner role."""
+        value = values.get("")
+        return value if isinstance(value, str) and value else None
+
+    def input_values(self, answer: str) -> dict[str, InputValue]:
+        """The chosen owner role, for the radio group."""
+        return {"": answer}
+
+    def describe(self, item: ItemResult, registry: Registry) -> ItemWords:
+        """The chosen and the expected owner role, and the feedback for the one chosen."""
+        return ItemWords("Your answer", owner_role_words(registry, item.given), registry.owner_role_label(item.expected),
+                         self.feedback.get(item.given or "", ""))
+
+    def simulate(self, model: str, skill: float, rng: random.Random) -> str | None:
+        """The key, or a likely confusion."""
+        return simulated_owner_role(self.key(model), self.options, skill, rng)
