@@ -77,16 +77,6 @@ class ChoiceQuestion(Question[tuple[str, ...]]):
         """Never: choice keys do not depend on the operating model."""
         return False
 
-    @property
-    def tasks(self) -> tuple[()]:
-        """None (kept for callers that read ``tasks`` on every question; prefer ``item_text``)."""
-        return ()
-
-    @property
-    def answer_by_model(self) -> Mapping[str, tuple[str, ...]]:
-        """None (kept for callers that read it on every question)."""
-        return {}
-
     def clean_answer(self, raw: object) -> tuple[str, ...]:
         """An option id or a list of them, as a sorted tuple."""
         chosen = [raw] if isinstance(raw, str) else raw

@@ -72,11 +72,6 @@ class RaciQuestion(Question[dict[str, str]]):
         """Whether the key depends on the operating model."""
         return bool(self.answer_by_model)
 
-    @property
-    def tasks(self) -> tuple[()]:
-        """None (kept for callers that read ``tasks`` on every question; prefer ``item_text``)."""
-        return ()
-
     def clean_answer(self, raw: object) -> dict[str, str]:
         """{owner role: letter}, unanswered roles left out."""
         if not isinstance(raw, Mapping):

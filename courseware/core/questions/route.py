@@ -72,11 +72,6 @@ class RouteQuestion(Question[str]):
         """Whether the key depends on the operating model."""
         return bool(self.answer_by_model)
 
-    @property
-    def tasks(self) -> tuple[()]:
-        """None (kept for callers that read ``tasks`` on every question; prefer ``item_text``)."""
-        return ()
-
     def clean_answer(self, raw: object) -> str:
         """One of its owner roles."""
         if not isinstance(raw, str) or raw not in self.options:

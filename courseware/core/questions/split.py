@@ -115,11 +115,6 @@ class SplitQuestion(Question[dict[str, str]]):
         """Whether any task's key depends on the operating model."""
         return any(t.answer_by_model for t in self.tasks)
 
-    @property
-    def answer_by_model(self) -> Mapping[str, str]:
-        """None at question level (kept for callers that read it on every question; keys are per task)."""
-        return {}
-
     def clean_answer(self, raw: object) -> dict[str, str]:
         """{task id: owner role}, unanswered tasks left out."""
         if not isinstance(raw, Mapping):

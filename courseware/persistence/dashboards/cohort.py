@@ -14,10 +14,11 @@ from typing import Any
 from sqlalchemy import CTE, Select, case, func, select
 from sqlalchemy.orm import Session
 
+from ...core.questions import ROUTED_KINDS
 from ..models import AttemptItem, Cohort, ModuleProgress, User
 from ..paging import limit_page
 from ..scope import within_scope
-from .sql import ROUTED_KINDS, as_float, best_scores, completed_in, count_if, in_ids
+from .sql import as_float, best_scores, completed_in, count_if, in_ids
 
 
 @dataclass(frozen=True)

@@ -24,11 +24,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
+from ...core.questions import ROUTED_KINDS
 from ..models import Assignment, Attempt, AttemptItem, Cohort, MentorNote, ModuleProgress, User
 from ..paging import limit_page
 from ..queries import assignment_done
 from ..scope import visible
-from .sql import ROUTED_KINDS, as_float, completed_in, in_ids, overdue_by_user
+from .sql import as_float, completed_in, in_ids, overdue_by_user
 
 
 @dataclass(frozen=True)

@@ -36,8 +36,6 @@ from ..base import UTCDateTime
 from ..models import Assignment, Attempt, ModuleProgress
 from ..queries import assignment_done
 
-ROUTED_KINDS = ("route", "split")
-
 
 class greatest(FunctionElement[datetime]):  # noqa: N801 - named like the SQL function
     """GREATEST of timestamps, ignoring NULLs (NULL only when every argument is NULL)."""
