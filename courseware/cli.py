@@ -12,6 +12,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from .app import create_app_or_exit
+from .cli_backup import backup_command, restore_command
 from .core.access import ACCESS_ROLES
 from .core.errors import ContentError
 from .core.operating_model import DEFAULT_MODEL, MODELS
@@ -181,7 +182,8 @@ def _fail(message: str) -> NoReturn:
     sys.exit(2)
 
 
-COMMANDS = [init_db, create_user_command, seed_demo_command, import_users_command, check_command, grade_command]
+COMMANDS = [init_db, create_user_command, seed_demo_command, import_users_command, check_command, grade_command,
+            backup_command, restore_command]
 
 
 def register_commands(app: Flask) -> None:
