@@ -90,6 +90,11 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     return user
 
 
+def password_matches(user: User, password: str) -> bool:
+    """Whether ``password`` is this user's password."""
+    return check_password_hash(user.password_hash, password or "")
+
+
 def rotate_session(user: User) -> None:
     """Invalidate every cookie issued so far for this user."""
     user.session_token = new_session_token()

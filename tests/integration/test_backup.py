@@ -16,7 +16,7 @@ from courseware.persistence.backup import file_kind
 from courseware.persistence.base import Base
 from courseware.persistence.db import make_engine
 from courseware.persistence.models import Mentorship, User
-from courseware.services import accounts, assignments, notes
+from courseware.services import accounts, assignments, notes, organisation
 from courseware.services.attempts import start_attempt, submit_attempt
 from courseware.services.seed import seed_demo
 from courseware.services.seed_scale import simulated_answers
@@ -39,6 +39,7 @@ def seeded(app: Flask) -> Flask:
     catalog, quizzes = state_of(app).catalog, state_of(app).quizzes
     with state_of(app).sessions() as session:
         seed_demo(session, catalog, password="demo-password", quizzes=quizzes)
+        organisation.update_organisation(session, name="Backed-up Agency", default_model="hybrid", time_zone="Europe/Paris")
         learner = queries.user_by_email(session, "learner@example.com")
         mentor = session.scalar(select(User).join(Mentorship, Mentorship.mentor_id == User.id)
                                 .where(Mentorship.mentee_id == learner.id).limit(1))  # type: ignore[union-attr]
