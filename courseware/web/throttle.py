@@ -165,8 +165,11 @@ def _wait(seconds: int) -> str:
 
 def _too_many(error: TooManyRequests) -> Response:
     seconds = _retry_after(error)
+    what = ("Too many failed attempts for this account from your address" if isinstance(error, Throttled)
+            else "Too many attempts from your address")
     body = render_template("errors/error.html", code=429, title="Too many attempts",
-                           message=f"Too many attempts from your address. Wait {_wait(seconds)}, then try again.")
+                           message=f"{what}. Wait {_wait(seconds)}, then try again.",
+                           back=(request.path, "Try again") if request.method == "POST" else None)
     response = make_response(body, 429)
     response.headers["Retry-After"] = str(seconds)
     return response

@@ -55,7 +55,7 @@ def test_the_21st_attempt_from_one_address_is_refused_and_another_address_still_
     refused = sign_in(attacker, "lee@example.com", "guess-21")
     assert refused.status_code == 429
     assert 1 <= int(refused.headers["Retry-After"]) <= 60
-    assert b"Too many attempts" in refused.data and b"Error 429" in refused.data
+    assert b"Too many attempts from your address. Wait " in refused.data and b"Error 429" in refused.data
     # Even the right password is refused from that address for now...
     assert sign_in(attacker, "lee@example.com", PASSWORD).status_code == 429
     # ...but the account is not locked: from another address the right password works at once.
@@ -74,6 +74,7 @@ def test_ten_failures_for_one_account_from_one_address_block_that_pair_only(thro
     refused = sign_in(attacker, "lee@example.com", PASSWORD)  # the 11th try for the pair: refused, right or wrong
     assert refused.status_code == 429
     assert 55 <= int(refused.headers["Retry-After"]) <= 60  # the first window: one minute
+    assert b"Too many failed attempts for this account from your address. Wait 1 minute" in refused.data
     # The same address may still sign in to another account (11 POSTs so far, under the 20 a minute)...
     assert sign_in(attacker, "kim@example.com", PASSWORD).status_code == 302
     # ...and the same account from another address.
