@@ -56,6 +56,8 @@ def client_address() -> str:
     return request.remote_addr or "unknown"
 
 
+# One Flask-Limiter per process, bound by init_app: the last app bound sets its storage and whether it is
+# enabled (a server or command builds one app; the tests build one at a time).
 limiter = Limiter(key_func=client_address)
 
 
