@@ -11,6 +11,7 @@ from ..core.errors import InvalidInput
 from ..core.operating_model import DEFAULT_MODEL, check_model, resolve_model
 from ..core.schedule import DEFAULT_TIME_ZONE, check_time_zone, today_in
 from ..persistence.models import Cohort, Organisation, User
+from . import audit
 
 ORGANISATION_ID = 1  # the settings live in a single row
 DEFAULT_NAME = "Our agency"
@@ -33,20 +34,29 @@ def read_organisation(session: Session) -> Organisation:
         id=ORGANISATION_ID, name=DEFAULT_NAME, default_model=DEFAULT_MODEL, time_zone=DEFAULT_TIME_ZONE)
 
 
+def _settings(org: Organisation) -> dict[str, str]:
+    return {"name": org.name, "default_model": org.default_model, "time_zone": org.time_zone}
+
+
 def update_organisation(
-    session: Session, *, name: str, default_model: str, time_zone: str = DEFAULT_TIME_ZONE
+    session: Session, *, name: str, default_model: str, time_zone: str = DEFAULT_TIME_ZONE, actor_id: int | None = None
 ) -> Organisation:
-    """Change the organisation's name, default operating model and time zone."""
+    """Change the organisation's name, default operating model and time zone (audited: what changed)."""
     name = (name or "").strip()
     if not name:
         raise InvalidInput("Enter the organisation's name.", field="name")
     model = check_model(default_model, field="default_model")
     zone = check_time_zone(time_zone)
     org = get_organisation(session)
+    before = _settings(org)
     org.name = name[:120]
     org.default_model = model  # type: ignore[assignment]
     org.time_zone = zone
     session.flush()
+    old, new = audit.changes(before, _settings(org))
+    if new:
+        audit.record(session, actor_id=actor_id, kind="organisation.update",
+                     target=audit.Target("organisation", org.id, org.name), before=old, after=new)
     return org
 
 

@@ -50,7 +50,7 @@ def new_user() -> str | Response:
         try:
             user = accounts.create_user(
                 db, email=form.email.data or "", display_name=form.display_name.data or "",
-                password=form.password.data or "", roles=form.roles.data or [],
+                password=form.password.data or "", roles=form.roles.data or [], actor_id=current_user.id,
             )
         except InvalidInput as exc:
             field_error(form, exc, "email")
@@ -70,7 +70,7 @@ def user(user_id: int) -> str | Response:
     form = RolesForm(data={"roles": sorted(found.access_roles)} if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            accounts.set_roles(db, found, form.roles.data or [], acting_user_id=current_user.id)
+            accounts.set_roles(db, found, form.roles.data or [], actor_id=current_user.id)
         except InvalidInput as exc:
             field_error(form, exc, "roles")
         else:
@@ -91,7 +91,7 @@ def set_active(user_id: int) -> Response:
     if form.validate_on_submit():
         activate = request.form.get("active") == "1"
         try:
-            accounts.set_active(found, activate, acting_user_id=current_user.id)
+            accounts.set_active(db, found, activate, actor_id=current_user.id)
         except InvalidInput as exc:
             flash(str(exc), "warning")
         else:
