@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from ...core.access import ACCESS_ROLE_LABELS, ACCESS_ROLES
 from ...core.errors import InvalidInput
 from ...persistence import queries
 from ...services import accounts
@@ -31,13 +32,13 @@ def users() -> str:
     """Every user, searchable, filterable by role and paginated."""
     search = request.args.get("q", "").strip()[:100]
     role = request.args.get("role", "")
-    if role not in {"", "learner", "mentor", "admin"}:
+    if role not in ACCESS_ROLES:
         role = ""
     per_page = page_size()
     number = page_arg()
     rows, total = queries.users_page(get_db(), page=number, per_page=per_page, search=search, role=role)
     page = Page(rows, number, per_page, total)
-    return render_template("admin/users.html", page=page, q=search, role=role)
+    return render_template("admin/users.html", page=page, q=search, role=role, role_labels=ACCESS_ROLE_LABELS)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
