@@ -92,9 +92,10 @@ def make_config(database_url: str, **overrides: object) -> dict[str, object]:
 
 
 @pytest.fixture
-def app(database_url: str) -> Iterator[Flask]:
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     """An app on the fixture course; the tables are emptied afterwards."""
-    application = create_app(make_config(database_url))
+    application = create_app(make_config(database_url, JOBS_FILE=str(tmp_path / "jobs.sqlite3"),
+                                         MAIL_DIR=str(tmp_path / "mail")))
     yield application
     state_of(application).engine.dispose()
     _empty_tables(database_url)

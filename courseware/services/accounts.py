@@ -87,10 +87,10 @@ def create_user(
     display_name = (display_name or "").strip()
     if not display_name:
         raise InvalidInput("Enter a name.", field="display_name")
-    if password is not None:
-        check_new_password(password, email=email)
     if queries.user_by_email(session, email) is not None:
         raise InvalidInput("A user with this email already exists.", field="email")
+    if password is not None:
+        check_new_password(password, email=email)
     user = User(
         email=email,
         display_name=display_name[:120],

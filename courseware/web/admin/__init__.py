@@ -7,7 +7,9 @@ bp = Blueprint("admin", __name__)
 from . import (  # noqa: E402,F401
     assignment_views,
     cohort_views,
+    invitation_views,
     mentorship_views,
+    outbox_views,
     overview_views,
     placement_views,
     settings_views,
