@@ -20,6 +20,7 @@ from courseware.persistence.db import make_engine, make_session_factory, upgrade
 from courseware.persistence.models import User
 from courseware.services import accounts
 from courseware.state import state_of
+from tests.smtp_peer import SmtpPeer
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).parent.parent
@@ -154,3 +155,31 @@ def people(db: Session) -> dict[str, User]:
         "mentor": make_user(db, "mentor@example.com", ("mentor",)),
         "admin": make_user(db, "admin@example.com", ("admin",)),
     }
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpPeer]:
+    """A real SMTP server (aiosmtpd) on a free loopback port, listening; ``smtp.stop()`` takes it down."""
+    peer = SmtpPeer()
+    peer.start()
+    yield peer
+    peer.stop()
+
+
+@pytest.fixture
+def mail_app(app: Flask, smtp: SmtpPeer) -> Flask:
+    """The app sending through the test's SMTP server."""
+    app.config["MAIL_URL"] = smtp.url
+    return app
+
+
+def run_queued_jobs(app: Flask) -> int:
+    """Run what the web queued on the app's job queue (as the worker would); how many tasks ran."""
+    from courseware.jobs import jobs_of
+
+    huey = jobs_of(app).huey
+    ran = 0
+    while (task := huey.dequeue()) is not None:
+        huey.execute(task)
+        ran += 1
+    return ran
