@@ -100,6 +100,7 @@ def make_jobs(app: Flask) -> Jobs:
 
 def jobs_of(app: Flask) -> Jobs:
     """The app's queue, made on first use (so apps that never queue anything open no store)."""
+    app = app._get_current_object() if hasattr(app, "_get_current_object") else app  # tasks outlive the context
     if KEY not in app.extensions:
         app.extensions[KEY] = make_jobs(app)
     return app.extensions[KEY]  # type: ignore[no-any-return]
