@@ -64,11 +64,12 @@ def run_reminders(app: Flask, now: datetime | None = None, *, dry_run: bool = Fa
 
 def make_huey(app: Flask) -> Huey:
     """RedisHuey on ``REDIS_URL``, else SqliteHuey in ``JOBS_FILE`` (default ``instance/jobs.sqlite3``)."""
+    name = app.config["JOBS_QUEUE"]
     if app.config.get("REDIS_URL"):
-        return RedisHuey("courseware", url=app.config["REDIS_URL"], utc=True, results=False)
+        return RedisHuey(name, url=app.config["REDIS_URL"], utc=True, results=False)
     path = Path(app.config.get("JOBS_FILE") or Path(app.instance_path) / "jobs.sqlite3")
     path.parent.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey("courseware", filename=str(path), utc=True, results=False)
+    return SqliteHuey(name, filename=str(path), utc=True, results=False)
 
 
 def make_jobs(app: Flask) -> Jobs:

@@ -70,14 +70,14 @@ def text_of(message: EmailMessage) -> str:
     """The plain-text part."""
     part = message.get_body(preferencelist=("plain",))
     assert part is not None
-    return part.get_content()  # type: ignore[no-any-return]
+    return part.get_content().replace("\r\n", "\n")  # type: ignore[no-any-return]
 
 
 def html_of(message: EmailMessage) -> str:
     """The HTML part."""
     part = message.get_body(preferencelist=("html",))
     assert part is not None
-    return part.get_content()  # type: ignore[no-any-return]
+    return part.get_content().replace("\r\n", "\n")  # type: ignore[no-any-return]
 
 
 def link_path(message: EmailMessage, prefix: str) -> str:

@@ -77,7 +77,8 @@ class FileTransport:
         self.directory.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
         row = message.get("X-Courseware-Outbox", "0")
-        to = "".join(c if c.isalnum() or c in "@.-_" else "_" for c in str(message["To"]))[:80]
+        address = message["To"].addresses[0].addr_spec if message["To"] is not None else "nobody"
+        to = "".join(c if c.isalnum() or c in "@.-_" else "_" for c in address)[:80]
         path = self.directory / f"{stamp}-{row}-{to}.eml"
         path.write_bytes(message.as_bytes())
         log.info("mail %r to %s written to %s", str(message["Subject"]), message["To"], path)

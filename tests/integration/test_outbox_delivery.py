@@ -127,3 +127,20 @@ def test_every_message_has_a_text_and_an_html_part(mail_app: Flask, smtp: SmtpPe
     assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
     assert "/invite/" in text_of(message)
     assert message["From"] == "Courseware <courseware@localhost>"
+
+
+def test_without_a_mail_url_messages_are_eml_files_listed_in_the_log(app: Flask, db: Session, caplog) -> None:  # type: ignore[no-untyped-def]
+    import email
+    import logging
+    from email import policy
+    from pathlib import Path
+
+    assert not app.config.get("MAIL_URL")
+    _invite(db, app, "a@example.com")
+    with caplog.at_level(logging.INFO, logger="courseware.mail"):
+        assert len(deliver_due(app, T0).sent) == 1
+    (path,) = Path(app.config["MAIL_DIR"]).glob("*.eml")
+    assert path.name.endswith("-1-a@example.com.eml")
+    assert f"written to {path}" in caplog.text
+    message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+    assert message["To"] == "a <a@example.com>" and "/invite/" in text_of(message)  # type: ignore[arg-type]

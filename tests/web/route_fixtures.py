@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 
 from flask import Flask
-
 from sqlalchemy import select
 
 from courseware.persistence.models import AccountToken, User
