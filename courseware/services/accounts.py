@@ -107,7 +107,7 @@ def create_user(
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """The active user with these credentials, or None — the same None for every failure."""
     user = queries.user_by_email(session, email or "")
-    if user is None:
+    if user is None or not has_password(user):  # unknown, or invited and not joined: the same time as a real check
         check_password_hash(_dummy_hash(), password or "")
         return None
     if not check_password_hash(user.password_hash, password or "") or not user.active:

@@ -140,7 +140,8 @@ def test_without_a_mail_url_messages_are_eml_files_listed_in_the_log(app: Flask,
     with caplog.at_level(logging.INFO, logger="courseware.mail"):
         assert len(deliver_due(app, T0).sent) == 1
     (path,) = Path(app.config["MAIL_DIR"]).glob("*.eml")
-    assert path.name.endswith("-1-a@example.com.eml")
+    row = db.scalars(select(OutboxMessage)).one()
+    assert path.name.endswith(f"-{row.id}-a@example.com.eml")  # when, which outbox row, to whom
     assert f"written to {path}" in caplog.text
     message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
     assert message["To"] == "a <a@example.com>" and "/invite/" in text_of(message)  # type: ignore[arg-type]
