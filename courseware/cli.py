@@ -205,10 +205,16 @@ def worker_command(threads: int) -> None:
 
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        # Each mail sent or written is logged (courseware.mail); huey's line per task run every minute is not.
+        logging.getLogger("huey").setLevel(logging.WARNING)
     jobs = jobs_of(current_app)
     store = "Redis" if current_app.config.get("REDIS_URL") else f"SQLite ({jobs.huey.storage.filename})"
-    click.echo(f"Courseware worker: queue on {store}; {_delivery_note().split(': ', 1)[-1]}")
-    jobs.huey.create_consumer(workers=threads, worker_type="thread", periodic=True).run()
+    mail = current_app.config.get("MAIL_URL")
+    where = "through COURSEWARE_MAIL_URL" if mail else \
+        f"to {current_app.config.get('MAIL_DIR') or Path(current_app.instance_path) / 'mail'} as .eml files"
+    click.echo(f"Courseware worker: queue on {store}; mail goes {where}. Ctrl-C stops it.")
+    # The queue is polled at most every 2 s when idle, so mail queued by the app leaves within seconds.
+    jobs.huey.create_consumer(workers=threads, worker_type="thread", periodic=True, max_delay=2.0).run()
 
 
 @click.command("check")
