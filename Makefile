@@ -17,12 +17,18 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 # The demo runs in development mode: a generated secret key kept in instance/, cookies over plain http.
+# The worker runs beside gunicorn (email, reminders); without COURSEWARE_MAIL_URL mail lands in instance/mail/.
+# Ctrl-C stops both.
 run: export COURSEWARE_DEVELOPMENT = 1
+run: export COURSEWARE_BASE_URL ?= http://$(HOST):$(PORT)
 run: $(VENV)/.installed
 	$(BIN)/courseware init-db
 	$(BIN)/courseware seed-demo --if-empty --password '$(DEMO_PASSWORD)'
 	@echo ""
 	@echo "Courseware is serving on http://$(HOST):$(PORT) — sign in with a demo login (see above). Ctrl-C stops it."
+	@echo "The worker sends email: $${COURSEWARE_MAIL_URL:+through COURSEWARE_MAIL_URL}$${COURSEWARE_MAIL_URL:-as .eml files in instance/mail/ (each one is logged)}."
+	@$(BIN)/courseware worker & worker=$$!; \
+	trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 test: $(VENV)/.installed

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import NoReturn
 
@@ -116,8 +117,13 @@ def seed_demo_command(password: str | None, learners: int, if_empty: bool) -> No
                 click.echo("The demo is already seeded; its accounts keep the password they were given when it was "
                            + ("first seeded." if generated else f"first seeded, not '{password}'."))
             return
-        if len(password) < 8:
-            raise click.ClickException("--password must have at least 8 characters.")
+        from .core.errors import InvalidInput
+        from .core.passwords import check_new_password
+
+        try:
+            check_new_password(password)
+        except InvalidInput as exc:
+            raise click.ClickException(f"--password: {exc}") from None
         result = seed_demo(session, state_of(current_app).catalog, password=password, learners=learners,
                            quizzes=state_of(current_app).quizzes)
         session.commit()
@@ -139,9 +145,11 @@ def seed_demo_command(password: str | None, learners: int, if_empty: bool) -> No
 @click.argument("csv_file", metavar="FILE.csv", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_appcontext
 def import_users_command(csv_file: Path) -> None:
-    """Create or update people from a CSV (email,name,roles,cohort,mentor); a bad row stops the whole import."""
+    """Create or update people from a CSV (email,name,roles,cohort,mentor) and invite the new ones; a bad row stops it all."""
+    from .jobs import jobs_of
     from .persistence.db import write_session
-    from .services.importer import ImportRejected, import_users
+    from .services.importer import ImportRejected
+    from .services.invitations import import_and_invite
     from .services.organisation import organisation_today
 
     try:
@@ -151,13 +159,16 @@ def import_users_command(csv_file: Path) -> None:
         sys.exit(1)
     with write_session(_sessions()) as session:
         try:
-            summary = import_users(session, text, path=str(csv_file), today=organisation_today(session))
+            summary = import_and_invite(session, text, path=str(csv_file), today=organisation_today(session),
+                                        secret=current_app.secret_key or "")
         except ImportRejected as exc:
             for problem in exc.problems:
                 click.echo(str(problem), err=True)
             click.echo(f"courseware: {len(exc.problems)} problem(s) found; nothing was imported.", err=True)
             sys.exit(1)
         session.commit()
+    if summary.created:
+        jobs_of(current_app).kick()
     click.echo(f"Imported {csv_file}: {len(summary.created)} created, {len(summary.updated)} updated, "
                f"{len(summary.unchanged)} unchanged, {summary.mentorships} mentor assignment(s) set.")
     for name in summary.cohorts_created:
@@ -165,9 +176,95 @@ def import_users_command(csv_file: Path) -> None:
     for email, changes in summary.updated:
         click.echo(f"  updated {email}: {', '.join(changes)}")
     if summary.created:
-        click.echo("First passwords of the new people (share each one privately):")
-        for email, password in summary.created:
-            click.echo(f"  {email:<32} {password}")
+        click.echo(f"Invitations queued for the {len(summary.created)} new people (each link works once, for 7 days):")
+        for email, _user_id in summary.created:
+            click.echo(f"  {email}")
+        click.echo(_delivery_note())
+
+
+def _delivery_note() -> str:
+    if current_app.config.get("MAIL_URL"):
+        return "The worker (`courseware worker`, started by `make run`) sends them through COURSEWARE_MAIL_URL."
+    folder = current_app.config.get("MAIL_DIR") or str(Path(current_app.instance_path) / "mail")
+    return f"COURSEWARE_MAIL_URL is not set: the worker (`courseware worker`) writes them to {folder} as .eml files."
+
+
+@click.command("invite")
+@click.argument("email")
+@click.option("--name", help="Their name (they can change it when they accept).")
+@click.option("--role", "roles", multiple=True, type=click.Choice(ACCESS_ROLES), default=["learner"], show_default=True,
+              help="Repeat for several roles.")
+@click.option("--cohort", "cohort_id", type=int, help="Put the learner in this cohort (its id).")
+@click.option("--mentor", "mentor_email", help="Their mentor's email.")
+@with_appcontext
+def invite_command(email: str, name: str | None, roles: tuple[str, ...], cohort_id: int | None,
+                   mentor_email: str | None) -> None:
+    """Invite someone by email: they get a single-use link (7 days) to choose their password."""
+    from .core.errors import InvalidInput, NotFound
+    from .jobs import jobs_of
+    from .persistence.db import write_session
+    from .services.invitations import invite
+
+    with write_session(_sessions()) as session:
+        try:
+            user = invite(session, email=email, name=name, roles=roles, cohort_id=cohort_id, mentor_email=mentor_email,
+                          secret=current_app.secret_key or "")
+        except NotFound:
+            raise click.ClickException(f"There is no cohort {cohort_id}.") from None
+        except InvalidInput as exc:
+            raise click.ClickException(str(exc)) from None
+        session.commit()
+    jobs_of(current_app).kick()
+    click.echo(f"Invited {user.email} ({', '.join(sorted(user.access_roles))}); the link works once, for 7 days.")
+    click.echo(_delivery_note())
+
+
+@click.command("send-reminders")
+@click.option("--dry-run", is_flag=True, help="Show what is due now; send nothing.")
+@click.option("--at", "at", type=click.DateTime(formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]),
+              help="Pretend it is this UTC time (YYYY-MM-DDTHH:MM), to try the schedule.")
+@with_appcontext
+def send_reminders_command(dry_run: bool, at: datetime | None) -> None:
+    """Show and queue the reminders and mentor digests due now (each is sent once; running twice sends nothing new)."""
+    from .jobs import jobs_of, run_reminders
+
+    now = at.replace(tzinfo=UTC) if at is not None else None
+    plan, queued = run_reminders(current_app, now, dry_run=dry_run)
+    for message in plan.messages:
+        for line in message.describe():
+            click.echo(line)
+    later = f"; {plan.later} more later, in their own morning" if plan.later else ""
+    if dry_run:
+        click.echo(f"Dry run: {len(plan.messages)} message(s) due now{later}. Nothing was sent.")
+        return
+    if queued:
+        jobs_of(current_app).kick()
+    click.echo(f"{queued} message(s) queued{later}.")
+    if queued:
+        click.echo(_delivery_note())
+
+
+@click.command("worker")
+@click.option("--threads", default=2, show_default=True, type=click.IntRange(1, 16), help="Worker threads.")
+@with_appcontext
+def worker_command(threads: int) -> None:
+    """Run the background worker: delivers email (with retries) and sends reminders on schedule; Ctrl-C stops it."""
+    import logging
+
+    from .jobs import jobs_of
+
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        # Each mail sent or written is logged (courseware.mail); huey's line per task run every minute is not.
+        logging.getLogger("huey").setLevel(logging.WARNING)
+    jobs = jobs_of(current_app)
+    store = "Redis" if current_app.config.get("REDIS_URL") else f"SQLite ({jobs.huey.storage.filename})"
+    mail = current_app.config.get("MAIL_URL")
+    where = "through COURSEWARE_MAIL_URL" if mail else \
+        f"to {current_app.config.get('MAIL_DIR') or Path(current_app.instance_path) / 'mail'} as .eml files"
+    click.echo(f"Courseware worker: queue on {store}; mail goes {where}. Ctrl-C stops it.")
+    # The queue is polled at most every 2 s when idle, so mail queued by the app leaves within seconds.
+    jobs.huey.create_consumer(workers=threads, worker_type="thread", periodic=True, max_delay=2.0).run()
 
 
 @click.command("check")
@@ -231,8 +328,8 @@ def _fail(message: str) -> NoReturn:
     sys.exit(2)
 
 
-COMMANDS = [init_db, create_user_command, seed_demo_command, import_users_command, check_command, grade_command,
-            backup_command, restore_command]
+COMMANDS = [init_db, create_user_command, seed_demo_command, import_users_command, invite_command,
+            send_reminders_command, worker_command, check_command, grade_command, backup_command, restore_command]
 
 
 def register_commands(app: Flask) -> None:

@@ -46,3 +46,20 @@ class Defaults:
     PAGE_SIZE = 25
     HEATMAP_PAGE_SIZE = 50
     NOTES_PAGE_SIZE = 20
+
+    # Email.  MAIL_URL unset: messages are written to MAIL_DIR (default instance/mail) as .eml files.
+    MAIL_URL: str | None = None  # smtp://user:pass@host:port, smtp+starttls://..., smtps://...
+    MAIL_FROM = "Courseware <courseware@localhost>"
+    MAIL_DIR: str | None = None
+    MAIL_TIMEOUT = 30  # seconds to wait for the SMTP server
+    MAIL_MAX_ATTEMPTS = 8  # tries before a message is marked failed (30 s, 1, 2, 4 ... 32 min apart: about an hour)
+    MAIL_RETRY_SECONDS = 30  # the first retry's delay; each next one doubles, up to an hour
+    BASE_URL = "http://127.0.0.1:5000"  # where links in emails point
+    # The job queue: Redis when set (several app servers), else a SQLite file (JOBS_FILE, default instance/jobs.sqlite3).
+    REDIS_URL: str | None = None
+    JOBS_FILE: str | None = None
+    JOBS_QUEUE = "courseware"  # the queue's name: two Courseware sites can share one Redis under different names
+    # Reminders go out from this hour of the person's morning (their time zone, else the organisation's).
+    REMINDER_HOUR = 8
+    DIGEST_WEEKDAY = 0  # mentors' weekly digest: 0 = Monday
+    STALLED_DAYS = 14  # a mentee with no activity for this many days is "stalled" in the digest

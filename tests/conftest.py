@@ -20,6 +20,7 @@ from courseware.persistence.db import make_engine, make_session_factory, upgrade
 from courseware.persistence.models import User
 from courseware.services import accounts
 from courseware.state import state_of
+from tests.smtp_peer import SmtpPeer
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).parent.parent
@@ -94,9 +95,10 @@ def make_config(database_url: str, **overrides: object) -> dict[str, object]:
 
 
 @pytest.fixture
-def app(database_url: str) -> Iterator[Flask]:
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     """An app on the fixture course; the tables are emptied afterwards."""
-    application = create_app(make_config(database_url))
+    application = create_app(make_config(database_url, JOBS_FILE=str(tmp_path / "jobs.sqlite3"),
+                                         MAIL_DIR=str(tmp_path / "mail")))
     yield application
     state_of(application).engine.dispose()
     _empty_tables(database_url)
@@ -155,3 +157,31 @@ def people(db: Session) -> dict[str, User]:
         "mentor": make_user(db, "mentor@example.com", ("mentor",)),
         "admin": make_user(db, "admin@example.com", ("admin",)),
     }
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpPeer]:
+    """A real SMTP server (aiosmtpd) on a free loopback port, listening; ``smtp.stop()`` takes it down."""
+    peer = SmtpPeer()
+    peer.start()
+    yield peer
+    peer.stop()
+
+
+@pytest.fixture
+def mail_app(app: Flask, smtp: SmtpPeer) -> Flask:
+    """The app sending through the test's SMTP server."""
+    app.config["MAIL_URL"] = smtp.url
+    return app
+
+
+def run_queued_jobs(app: Flask) -> int:
+    """Run what the web queued on the app's job queue (as the worker would); how many tasks ran."""
+    from courseware.jobs import jobs_of
+
+    huey = jobs_of(app).huey
+    ran = 0
+    while (task := huey.dequeue()) is not None:
+        huey.execute(task)
+        ran += 1
+    return ran

@@ -143,6 +143,8 @@ def test_create_user_and_seed_demo(app: Flask) -> None:
     assert dup.exit_code == 1 and "A user with this email already exists." in dup.output
     seeded = runner.invoke(args=["seed-demo", "--password", "demo-password", "--if-empty"])
     assert "already has users" in seeded.output
+    short = runner.invoke(args=["seed-demo", "--password", "demo-pass"])  # new passwords need 12 characters
+    assert short.exit_code == 1 and "--password: Use at least 12 characters" in short.output
     seeded = runner.invoke(args=["seed-demo", "--password", "demo-password"])
     assert seeded.exit_code == 0
     for email in ("admin@example.com", "mentor@example.com", "mentor2@example.com", "learner@example.com"):

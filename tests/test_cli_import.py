@@ -9,12 +9,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from courseware.persistence import queries
-from courseware.persistence.models import User
+from courseware.persistence.models import OutboxMessage, User
 from courseware.services import accounts, cohorts
 from tests.conftest import make_user
 
 
-def test_import_users_prints_passwords_and_summary(app: Flask, db: Session, tmp_path: Path) -> None:
+def test_import_users_invites_the_new_people_and_prints_no_password(app: Flask, db: Session, tmp_path: Path) -> None:
     make_user(db, "mentor@example.com", ("mentor",))
     make_user(db, "lee@example.com", name="Lee")
     csv_file = tmp_path / "people.csv"
@@ -29,12 +29,13 @@ def test_import_users_prints_passwords_and_summary(app: Flask, db: Session, tmp_
     assert f"Imported {csv_file}: 1 created, 1 updated, 0 unchanged, 1 mentor assignment(s) set." in result.output
     assert "new cohort: Autumn 2026" in result.output
     assert "updated lee@example.com: name, cohort" in result.output
-    password_line = next(line for line in result.output.splitlines() if line.strip().startswith("ana@example.com"))
-    password = password_line.split()[-1]
-    assert len(password) == 16
+    assert "Invitations queued for the 1 new people (each link works once, for 7 days):\n  ana@example.com\n" in result.output
+    assert f"writes them to {app.config['MAIL_DIR']} as .eml files" in result.output
     db.rollback()
-    assert accounts.authenticate(db, "ana@example.com", password) is not None
     ana = queries.user_by_email(db, "ana@example.com")
+    assert ana is not None and not accounts.has_password(ana)
+    invitation = db.scalars(select(OutboxMessage)).one()
+    assert (invitation.kind, invitation.to_address, invitation.user_id) == ("invite", "ana@example.com", ana.id)
     assert ana is not None and ana.cohort is not None and ana.cohort.name == "Autumn 2026"
     assert [m.email for m in cohorts.mentors_of(db, ana.id)] == ["mentor@example.com"]
 

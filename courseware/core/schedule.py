@@ -72,3 +72,31 @@ def past_due(due_on: Any, today: Any) -> Any:
 def is_overdue(due_on: date, today: date, done: bool) -> bool:
     """An assignment not done whose due date has passed."""
     return not done and bool(past_due(due_on, today))
+
+
+DUE_SOON_DAYS = 3
+REMINDER_KINDS = ("due_soon", "due_today", "overdue")
+
+
+def reminder_kind(due_on: date, today: date, *, soon_days: int = DUE_SOON_DAYS) -> str | None:
+    """Which reminder an assignment not done calls for on ``today``: due_soon (within 3 days), due_today, overdue, or None."""
+    if past_due(due_on, today):
+        return "overdue"
+    days = (due_on - today).days
+    if days == 0:
+        return "due_today"
+    if days <= soon_days:
+        return "due_soon"
+    return None
+
+
+def local_now(now: datetime, *zones: str | None) -> datetime:
+    """``now`` in the first valid zone of ``zones`` (a person's own, then the organisation's), else UTC."""
+    for name in zones:
+        if not name:
+            continue
+        try:
+            return now.astimezone(ZoneInfo(name))
+        except (ZoneInfoNotFoundError, ValueError):
+            continue
+    return now.astimezone(UTC)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text, UniqueConstraint, event, true
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..core.operating_model import DEFAULT_MODEL
@@ -30,6 +30,11 @@ class User(Base):
     # The learner's own operating model; None means the cohort's, else the organisation's.
     operating_model: Mapped[str | None] = mapped_column(String(16))
     cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"), index=True)
+    # The person's own time zone (an IANA name) for when their email arrives; None: the organisation's.
+    # Due dates always follow the organisation's zone.
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    email_reminders: Mapped[bool] = mapped_column(default=True, server_default=true())
+    email_digest: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     cohort: Mapped[Cohort | None] = relationship(back_populates="members")
     roles: Mapped[list[UserRole]] = relationship(
@@ -271,3 +276,85 @@ def _audit_log_is_append_only(session: Session, _context: Any, _instances: Any) 
     for entry in session.dirty:
         if isinstance(entry, AuditEntry) and session.is_modified(entry):
             raise AuditLogIsAppendOnly(f"{entry!r} cannot be changed")
+
+
+class AccountToken(Base):
+    """A single-use link sent by email: an invitation (7 days) or a password reset (1 hour).
+
+    Only a hash of the token is stored.  The token itself is derived from ``nonce`` with the
+    app's secret key (``services/tokens.py``), so the worker can put it in the email while the
+    database alone is not enough to make one.  ``ended_at`` and ``end_reason`` (used, revoked,
+    replaced) end it for good; ``password_stamp`` ties a reset to the password it was sent for.
+    """
+
+    __tablename__ = "account_tokens"
+    __table_args__ = (
+        Index("ix_account_tokens_user_purpose", "user_id", "purpose"),
+        CheckConstraint("purpose IN ('invite', 'reset')", name="purpose"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(12))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    nonce: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[str | None] = mapped_column(String(12))
+    password_stamp: Mapped[str | None] = mapped_column(String(16))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    def __repr__(self) -> str:
+        return f"<AccountToken {self.id} {self.purpose} user {self.user_id}>"
+
+
+class OutboxMessage(Base):
+    """An email to send, written in the same transaction as its cause and delivered by the worker.
+
+    pending -> sending (claimed by one worker with a conditional UPDATE) -> sent; a failed try goes
+    back to pending with ``next_attempt_at`` pushed back exponentially, and to failed after the
+    last try.  ``payload`` holds what the message says (ids and a snapshot), never a secret.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_status_next", "status", "next_attempt_at"),
+        CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # invite, reset, reminder, digest
+    to_address: Mapped[str] = mapped_column(String(254))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<OutboxMessage {self.id} {self.kind} {self.status}>"
+
+
+class SentNotice(Base):
+    """A reminder or digest already sent: one row per person, kind and subject (an assignment, a week).
+
+    The unique key makes ``send-reminders`` idempotent, even with two workers running it at once.
+    """
+
+    __tablename__ = "notices_sent"
+    __table_args__ = (UniqueConstraint("user_id", "kind", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))  # due_soon, due_today, overdue, digest
+    subject: Mapped[str] = mapped_column(String(64))  # "assignment:42" or "week:2026-W49"
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id", ondelete="SET NULL"))
+
+    def __repr__(self) -> str:
+        return f"<SentNotice {self.user_id} {self.kind} {self.subject}>"

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 from collections.abc import Iterable
 from functools import cache
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.access import ACCESS_ROLES
 from ..core.errors import InvalidInput
+from ..core.passwords import check_new_password
+from ..core.schedule import check_time_zone
 from ..persistence import queries
 from ..persistence.base import utcnow
 from ..persistence.models import User, UserRole
 from . import audit
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MIN_PASSWORD = 8
+# A password hash no password matches: an invited person who has not chosen one yet (werkzeug's
+# check_password_hash returns False for it, as for any string without its "method$salt$hash" shape).
+UNUSABLE_PREFIX = "!"
 
 
 @cache
@@ -51,38 +57,62 @@ def _clean_roles(roles: Iterable[str]) -> list[str]:
     return roles
 
 
+def unusable_password() -> str:
+    """A password hash that no password matches (an invited person who has not chosen one yet)."""
+    return UNUSABLE_PREFIX + secrets.token_hex(16)
+
+
+def has_password(user: User) -> bool:
+    """Whether the person has chosen a password (an invited person has not, until they accept)."""
+    return not user.password_hash.startswith(UNUSABLE_PREFIX)
+
+
+def has_password_sql() -> ColumnElement[bool]:
+    """SQL: the person has chosen a password (``has_password`` for queries)."""
+    return ~User.password_hash.startswith(UNUSABLE_PREFIX, autoescape=True)
+
+
+def password_stamp(user: User) -> str:
+    """A short fingerprint of the current password hash: a reset link sent for it dies when the password changes."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
 def create_user(
-    session: Session, *, email: str, display_name: str, password: str, roles: Iterable[str] = ("learner",),
+    session: Session, *, email: str, display_name: str, password: str | None, roles: Iterable[str] = ("learner",),
     actor_id: int | None = None,
 ) -> User:
-    """Create an active user; the email must not be taken (in any letter case). Audited (``actor_id`` None: command line)."""
+    """Create an active user; the email must not be taken (in any letter case). Audited (``actor_id`` None: command line).
+
+    ``password`` None makes an invited person, who cannot sign in until they choose one.
+    """
     email = normalise_email(email)
     display_name = (display_name or "").strip()
     if not display_name:
         raise InvalidInput("Enter a name.", field="display_name")
-    if len(password or "") < MIN_PASSWORD:
-        raise InvalidInput(f"Use at least {MIN_PASSWORD} characters.", field="password")
     if queries.user_by_email(session, email) is not None:
         raise InvalidInput("A user with this email already exists.", field="email")
+    if password is not None:
+        check_new_password(password, email=email)
     user = User(
         email=email,
         display_name=display_name[:120],
-        password_hash=generate_password_hash(password, method="scrypt"),
+        password_hash=generate_password_hash(password, method="scrypt") if password is not None else unusable_password(),
         session_token=new_session_token(),
         created_at=utcnow(),
         roles=[UserRole(role=r) for r in _clean_roles(roles)],
     )
     session.add(user)
     session.flush()
-    audit.record(session, actor_id=actor_id, kind="user.create", target=audit.of_user(user),
-                 after={"name": user.display_name, "roles": sorted(user.access_roles)})
+    # Someone created without a password is invited (the invitation services send the link).
+    audit.record(session, actor_id=actor_id, kind="user.create" if password is not None else "user.invite",
+                 target=audit.of_user(user), after={"name": user.display_name, "roles": sorted(user.access_roles)})
     return user
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """The active user with these credentials, or None — the same None for every failure."""
     user = queries.user_by_email(session, email or "")
-    if user is None:
+    if user is None or not has_password(user):  # unknown, or invited and not joined: the same time as a real check
         check_password_hash(_dummy_hash(), password or "")
         return None
     if not check_password_hash(user.password_hash, password or "") or not user.active:
@@ -101,11 +131,38 @@ def rotate_session(user: User) -> None:
 
 
 def set_password(user: User, password: str) -> None:
-    """Change a password and sign the user out everywhere."""
-    if len(password or "") < MIN_PASSWORD:
-        raise InvalidInput(f"Use at least {MIN_PASSWORD} characters.", field="password")
+    """Change a password (it must meet ``core/passwords``' rule) and sign the user out everywhere.
+
+    Rotating the session token ends every session; the web signs the current one in again with
+    the new token.  Reset links sent for the old password die with it (``password_stamp``).
+    """
+    check_new_password(password, email=user.email)
     user.password_hash = generate_password_hash(password, method="scrypt")
     rotate_session(user)
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Change one's own password: the current one is required."""
+    if not check_password_hash(user.password_hash, current or ""):
+        raise InvalidInput("That is not your current password.", field="current")
+    set_password(user, new)
+
+
+def update_profile(user: User, *, display_name: str, time_zone: str | None) -> None:
+    """Change one's display name and own time zone ('' or None: the organisation's)."""
+    display_name = " ".join((display_name or "").split())
+    if not display_name:
+        raise InvalidInput("Enter a name.", field="display_name")
+    if len(display_name) > 120:
+        raise InvalidInput("Use at most 120 characters.", field="display_name")
+    user.display_name = display_name
+    user.time_zone = check_time_zone(time_zone) if time_zone else None
+
+
+def set_email_preferences(user: User, *, reminders: bool, digest: bool) -> None:
+    """Whether the person gets assignment reminders and (mentors) the weekly digest."""
+    user.email_reminders = reminders
+    user.email_digest = digest
 
 
 def set_roles(session: Session, user: User, roles: Iterable[str], *, actor_id: int | None = None) -> None:

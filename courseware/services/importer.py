@@ -4,7 +4,8 @@ Columns (a header line naming them is required, in any order): ``email, name, ro
 Roles are separated by ';' or '|' (``learner;mentor``); the cohort is a name (created, starting today,
 when missing); the mentor is an email that must belong to a mentor in the database or to someone given
 the mentor role earlier in the same file.  A known email updates that person; a blank cell leaves the
-person's current value alone.
+person's current value alone.  New people are created without a password: ``services/invitations``
+sends each an invitation link.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -54,16 +54,11 @@ class ImportRow:
 class ImportSummary:
     """What an import did."""
 
-    created: list[tuple[str, str]] = field(default_factory=list)  # (email, generated password)
+    created: list[tuple[str, int]] = field(default_factory=list)  # (email, user id) of the new people
     updated: list[tuple[str, list[str]]] = field(default_factory=list)  # (email, what changed)
     unchanged: list[str] = field(default_factory=list)
     cohorts_created: list[str] = field(default_factory=list)
     mentorships: int = 0
-
-
-def generate_password() -> str:
-    """A random first password (16 URL-safe characters) for an imported person."""
-    return secrets.token_urlsafe(12)
 
 
 def _cell(value: str) -> str | None:
@@ -217,7 +212,6 @@ def import_users(
     *,
     path: str,
     today: date,
-    make_password: Callable[[], str] = generate_password,
     actor_id: int | None = None,
 ) -> ImportSummary:
     """Check every row, then create or update the people, cohorts and mentorships; ImportRejected if any row is bad.
@@ -238,13 +232,12 @@ def import_users(
         person = by_email.get(row.email)
         changes: list[str] = []
         if person is None:
-            password = make_password()
             person = accounts.create_user(
-                session, email=row.email, display_name=row.name or "", password=password, roles=row.roles or ("learner",),
+                session, email=row.email, display_name=row.name or "", password=None, roles=row.roles or ("learner",),
                 actor_id=actor_id,
             )
             by_email[row.email] = person
-            summary.created.append((row.email, password))
+            summary.created.append((row.email, person.id))
         else:
             if row.name is not None and row.name != person.display_name:
                 accounts.set_display_name(session, person, row.name, actor_id=actor_id)

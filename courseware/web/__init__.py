@@ -8,7 +8,9 @@ from flask import Flask
 def init_web(app: Flask) -> None:
     """Bind extensions, the per-request session, error handlers and every blueprint."""
     from ..core.operating_model import model_label
+    from ..services.accounts import has_password
     from . import auth, db, errors, headers, learner, quiz, security, throttle
+    from .account import bp as account_bp
     from .admin import bp as admin_bp
     from .mentor import bp as mentor_bp
 
@@ -18,7 +20,9 @@ def init_web(app: Flask) -> None:
     throttle.init_app(app)
     headers.init_app(app)
     app.add_template_filter(model_label, "model_label")
+    app.add_template_test(has_password, "joined")
     app.register_blueprint(auth.bp)
+    app.register_blueprint(account_bp)
     app.register_blueprint(learner.bp)
     app.register_blueprint(quiz.bp)
     app.register_blueprint(mentor_bp, url_prefix="/mentor")

@@ -13,10 +13,10 @@ from sqlalchemy import select, text
 
 from courseware.persistence import queries
 from courseware.persistence.backup import file_kind
-from courseware.persistence.base import Base
+from courseware.persistence.base import Base, utcnow
 from courseware.persistence.db import make_engine
 from courseware.persistence.models import Mentorship, User
-from courseware.services import accounts, assignments, notes, organisation
+from courseware.services import accounts, assignments, invitations, notes, organisation, reminders
 from courseware.services.attempts import start_attempt, submit_attempt
 from courseware.services.seed import seed_demo
 from courseware.services.seed_scale import simulated_answers
@@ -51,6 +51,10 @@ def seeded(app: Flask) -> Flask:
         attempt = start_attempt(session, quiz, learner.id, "separate", seed=7)
         submit_attempt(session, quiz, attempt, simulated_answers(quiz, "separate", 0.7, random.Random(7)))
         notes.add_note(session, mentee_id=learner.id, author_id=mentor.id, body="Backed up *with care*.")
+        # An invitation (a token and an outbox row) and a reminder already sent (a notice).
+        invitations.invite(session, email="newcomer@example.com", secret="test-secret", name="Newcomer")
+        reminders.send(session, [reminders.Planned(learner.id, learner.email, learner.display_name, "reminder",
+                                                   (("overdue", "assignment:1"),), {"subject": "backed up"})], utcnow())
         session.commit()
     return app
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from itertools import count
 
 import pytest
 from sqlalchemy import func, select
@@ -16,11 +15,6 @@ from courseware.services.importer import ImportRejected, import_users, parse_use
 from tests.conftest import make_user
 
 TODAY = date(2026, 11, 26)
-
-
-def _passwords():  # type: ignore[no-untyped-def]
-    numbers = count(1)
-    return lambda: f"first-password-{next(numbers)}"
 
 
 def _counts(db: Session) -> tuple[int, int, int]:
@@ -45,11 +39,12 @@ def test_good_file_creates_people_cohorts_and_mentorships(db: Session) -> None:
         "ben@example.com,\"Ben O'Neill, Jr\",,Winter 2026,dana.lead@example.com\n"
         "cy@example.com,Cy Admin,learner | admin,Winter 2026,\n"
     )
-    summary = import_users(db, text, path="people.csv", today=TODAY, make_password=_passwords())
+    summary = import_users(db, text, path="people.csv", today=TODAY)
     db.commit()
 
-    assert summary.created == [("dana.lead@example.com", "first-password-1"), ("ana@example.com", "first-password-2"),
-                               ("ben@example.com", "first-password-3"), ("cy@example.com", "first-password-4")]
+    people = {u.email: u for u in db.scalars(select(User))}
+    assert summary.created == [(email, people[email].id) for email in
+                               ("dana.lead@example.com", "ana@example.com", "ben@example.com", "cy@example.com")]
     assert summary.cohorts_created == ["Winter 2026"]
     assert summary.mentorships == 2 and summary.updated == [] and summary.unchanged == []
 
@@ -65,7 +60,9 @@ def test_good_file_creates_people_cohorts_and_mentorships(db: Session) -> None:
     assert people["dana.lead@example.com"].cohort_id is None
     assert cohorts.mentor_ids_of(db, people["ana@example.com"].id) == [mentor.id]
     assert cohorts.mentor_ids_of(db, people["ben@example.com"].id) == [people["dana.lead@example.com"].id]
-    assert accounts.authenticate(db, "ben@example.com", "first-password-3") is not None
+    # New people have no password until they accept their invitation (services/invitations sends it).
+    assert not any(accounts.has_password(people[email]) for email, _id in summary.created)
+    assert accounts.authenticate(db, "ben@example.com", "") is None
 
 
 def test_known_emails_are_updated_not_rejected(db: Session) -> None:
@@ -81,18 +78,19 @@ def test_known_emails_are_updated_not_rejected(db: Session) -> None:
         "same@example.com,Same Person,learner,,\n"
         "kim@example.com,Kim,,,\n"
     )
-    summary = import_users(db, text, path="people.csv", today=TODAY, make_password=_passwords())
+    summary = import_users(db, text, path="people.csv", today=TODAY)
     db.commit()
     assert summary.updated == [("lee@example.com", ["name", "roles", "cohort", "mentor"])]
     assert summary.unchanged == ["same@example.com"]
-    assert summary.created == [("kim@example.com", "first-password-1")]
+    kim = queries.user_by_email(db, "kim@example.com")
+    assert kim is not None and summary.created == [("kim@example.com", kim.id)]
     db.expire_all()
     assert lee.display_name == "Lee Learner" and lee.access_roles == {"learner", "mentor"}
     # The file names the mentee's one mentor: the previous one is replaced.
     assert cohorts.mentor_ids_of(db, lee.id) == [mentor.id]
     assert same.display_name == "Same Person"
     # Importing the same file again changes nothing more.
-    again = import_users(db, text, path="people.csv", today=TODAY, make_password=_passwords())
+    again = import_users(db, text, path="people.csv", today=TODAY)
     assert again.updated == [] and again.unchanged == ["lee@example.com", "same@example.com", "kim@example.com"]
 
 

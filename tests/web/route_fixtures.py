@@ -6,20 +6,22 @@ from datetime import date
 from typing import Any
 
 from flask import Flask
+from sqlalchemy import select
 
-from courseware.persistence.models import User
+from courseware.persistence.models import AccountToken, User
 from courseware.services import assignments, cohorts
 from courseware.services.attempts import start_attempt
 from courseware.state import state_of
 
 
-def route_ids(app: Flask, people: dict[str, Any]) -> dict[str, int]:
-    """Create what the URLs need (cohorts, attempts...) and return their ids by name."""
-    ids: dict[str, int] = {}
+def route_ids(app: Flask, people: dict[str, Any]) -> dict[str, Any]:
+    """Create what the URLs need (cohorts, attempts, emailed links...) and return their ids and tokens by name."""
+    ids: dict[str, Any] = {}
     ids.update(_manager_id(app))
     ids.update(_quiz_ids(app, people))
     ids.update(_cohort_ids(app, people))
     ids.update(_dashboard_ids(app))
+    ids.update(_mail_ids(app))
     return ids
 
 
@@ -76,3 +78,23 @@ def _dashboard_ids(app: Flask) -> dict[str, int]:
         cohorts.assign_mentor(session, other, stranger)
         session.commit()
         return {"stranger": stranger.id, "stranger_cohort": cohort.id}
+
+
+def _mail_ids(app: Flask) -> dict[str, Any]:
+    """A live invitation and reset link (their tokens), a signed unsubscribe token and a failed message."""
+    from courseware.mail.links import unsubscribe_token
+    from courseware.persistence.models import OutboxMessage
+    from courseware.services import invitations, outbox, passwords, tokens
+
+    secret = app.secret_key
+    with state_of(app).sessions() as session:
+        invitee = invitations.invite(session, email="invitee@example.com", secret=secret)
+        invite_row = tokens.latest_invitation(session, invitee.id)
+        passwords.request_reset(session, "stranger@example.com", secret=secret)
+        reset_row = session.scalars(select(AccountToken).where(AccountToken.purpose == "reset")).one()
+        failed = outbox.enqueue(session, kind="reminder", to="stranger@example.com", payload={"items": []})
+        session.get(OutboxMessage, failed.id).status = "failed"  # type: ignore[union-attr]
+        session.commit()
+        assert invite_row is not None
+        return {"invite_token": tokens.derive(secret, invite_row.nonce), "reset_token": tokens.derive(secret, reset_row.nonce),
+                "unsubscribe_token": unsubscribe_token(secret, invitee.id, "reminders"), "failed_message": failed.id}

@@ -73,3 +73,19 @@ ROUTES += [
       for method in ("POST", "PUT", "PATCH", "DELETE")
       for url, endpoint in (("/admin/audit", "admin.audit_log"), ("/admin/audit.csv", "admin.audit_csv"))],
 ]
+
+# Invitations and outgoing email.
+ROUTES += [
+    ("GET", "/admin/invitations/new", "admin.invite", _admin(200)),
+    ("POST", "/admin/invitations/new", "admin.invite", _admin(200)),  # empty form: shown again with errors
+    ("GET", "/admin/invitations/import", "admin.import_invitations", _admin(200)),
+    ("POST", "/admin/invitations/import", "admin.import_invitations", _admin(200)),  # no file: says so
+    ("POST", "/admin/users/{learner}/invitation/resend", "admin.resend_invitation", _admin(302)),  # joined: a warning
+    ("POST", "/admin/users/999999/invitation/resend", "admin.resend_invitation", _admin(404)),
+    ("POST", "/admin/users/{learner}/invitation/revoke", "admin.revoke_invitation", _admin(302)),
+    ("POST", "/admin/users/999999/invitation/revoke", "admin.revoke_invitation", _admin(404)),
+    ("GET", "/admin/outbox", "admin.outbox_page", _admin(200)),
+    ("GET", "/admin/outbox?show=waiting&page=3", "admin.outbox_page", _admin(200)),
+    ("POST", "/admin/outbox/{failed_message}/retry", "admin.retry_message", _admin(302)),
+    ("POST", "/admin/outbox/999999/retry", "admin.retry_message", _admin(404)),
+]

@@ -36,3 +36,31 @@ ROUTES: list[tuple[str, str, str, dict[str, int]]] = [
     ("POST", "/admin/users/{learner}", "admin.user", _people(302)),
     ("POST", "/admin/users/{learner}/active", "admin.set_active", _people(302)),
 ]
+
+
+def _everyone(status: int) -> dict[str, int]:
+    """Pages that work without signing in (links that arrive by email): ``status`` for every role."""
+    return {"anonymous": status, **{role: status for role in SIGNED_IN}}
+
+
+# Links that arrive by email, the account page and unsubscribing.
+ROUTES += [
+    ("GET", "/invite/{invite_token}", "auth.accept_invitation", _everyone(200)),
+    ("POST", "/invite/{invite_token}", "auth.accept_invitation", _everyone(200)),  # empty form: errors, link still live
+    ("GET", "/invite/not-a-token", "auth.accept_invitation", _everyone(200)),  # a page that says so, never a 500
+    ("POST", "/invite/not-a-token", "auth.accept_invitation", _everyone(200)),
+    # Signed in, the account page changes the password (with the current one): no need for a reset link.
+    ("GET", "/password/forgot", "auth.forgot_password", _signed_in(302, anonymous=200)),
+    ("POST", "/password/forgot", "auth.forgot_password", _signed_in(302, anonymous=200)),
+    ("GET", "/password/reset/{reset_token}", "auth.reset_password", _everyone(200)),
+    ("POST", "/password/reset/{reset_token}", "auth.reset_password", _everyone(200)),
+    ("GET", "/password/reset/not-a-token", "auth.reset_password", _everyone(200)),
+    ("GET", "/account", "account.index", _signed_in(200)),
+    ("POST", "/account/profile", "account.profile", _signed_in(200)),  # empty form: shown again with errors
+    ("POST", "/account/password", "account.password", _signed_in(200)),
+    ("POST", "/account/preferences", "account.preferences", _signed_in(302)),
+    ("GET", "/unsubscribe/{unsubscribe_token}", "account.unsubscribe", _everyone(200)),
+    ("GET", "/unsubscribe/forged", "account.unsubscribe", _everyone(200)),
+    ("POST", "/unsubscribe/forged", "account.unsubscribe", _everyone(200)),
+    ("POST", "/unsubscribe/{unsubscribe_token}", "account.unsubscribe", _everyone(200)),
+]

@@ -21,7 +21,7 @@ def test_create_user_then_sign_in(client: FlaskClient, auth, people, db: Session
     assert fresh.post("/login", data={"email": "new.hire@example.com", "password": "welcome-aboard"}).status_code == 302
 
 
-def test_bad_create_form_comes_back_with_errors(client: FlaskClient, auth, people) -> None:  # type: ignore[no-untyped-def]
+def test_bad_create_form_comes_back_with_errors(client: FlaskClient, auth, people, db: Session) -> None:  # type: ignore[no-untyped-def]
     auth.login("admin@example.com")
     response = client.post("/admin/users/new", data={"email": "LEARNER@example.com", "display_name": "Dup",
                                                      "password": "long-enough", "roles": ["learner"]})
@@ -30,7 +30,11 @@ def test_bad_create_form_comes_back_with_errors(client: FlaskClient, auth, peopl
     assert "A user with this email already exists." in page
     assert 'value="LEARNER@example.com"' in page  # nothing typed is lost
     short = client.post("/admin/users/new", data={"email": "x@example.com", "display_name": "X", "password": "short"})
-    assert "Field must be between 8 and 200 characters long." in short.data.decode()
+    assert "Use at least 12 characters" in short.data.decode()
+    common = client.post("/admin/users/new", data={"email": "x@example.com", "display_name": "X",
+                                                   "password": "Password1234"})
+    assert "list of common passwords" in common.data.decode()
+    assert queries.user_by_email(db, "x@example.com") is None
 
 
 def test_change_roles_and_deactivate(client: FlaskClient, auth, people, db: Session) -> None:  # type: ignore[no-untyped-def]

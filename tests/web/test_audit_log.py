@@ -139,7 +139,7 @@ def test_the_command_line_and_the_importer_record_too(app: Flask, people, db: Se
         (cli, "cohort.member_add", "user", "learner@example.com", {"cohort": None}, {"cohort": "Spring"}),
         (cli, "mentorship.assign", "mentorship", "mentor@example.com → learner@example.com", None,
          {"mentor": "mentor@example.com", "mentee": "learner@example.com"}),
-        (cli, "user.create", "user", "pat@example.com", None, {"name": "Pat", "roles": ["learner"]}),
+        (cli, "user.invite", "user", "pat@example.com", None, {"name": "Pat", "roles": ["learner"]}),
         (cli, "cohort.member_add", "user", "pat@example.com", {"cohort": None}, {"cohort": "Spring"}),
         (cli, "import.users", "import", str(people_csv), None,
          {"created": 1, "updated": 1, "unchanged": 0, "cohorts_created": ["Spring"], "mentorships": 1}),

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, Form, PasswordField, SelectField, StringField
+from flask_wtf.file import FileField
+from wtforms import DateField, EmailField, Form, HiddenField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
@@ -20,7 +21,7 @@ class UserCreateForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(message="Enter an email."), Length(max=254)])
     display_name = StringField("Name", validators=[DataRequired(message="Enter a name."), Length(max=120)])
     password = PasswordField(
-        "Initial password", validators=[DataRequired(message="Enter a password."), Length(min=8, max=200)]
+        "Initial password", validators=[DataRequired(message="Enter a password."), Length(max=200)]
     )
     roles = MultiCheckboxField("Roles", choices=ACCESS_ROLE_CHOICES, default=["learner"])
 
@@ -116,3 +117,21 @@ class AuditFilterForm(Form):
         """The range must not end before it starts."""
         if field.data and self.date_from.data and field.data < self.date_from.data:
             raise ValidationError("The end is before the start.")
+
+
+class InviteForm(FlaskForm):
+    """Whom to invite, with their roles, cohort and mentor."""
+
+    email = EmailField("Email", validators=[DataRequired(message="Enter an email."), Length(max=254)])
+    name = StringField("Name", validators=[Optional(), Length(max=120)], description="Optional: they can set it when they join.")
+    roles = MultiCheckboxField("Roles", choices=ACCESS_ROLE_CHOICES, default=["learner"])
+    cohort_id = SelectField("Cohort", choices=[SelectChoice("", "No cohort")], default="")
+    mentor_email = EmailField("Mentor's email", validators=[Optional(), Length(max=254)])
+
+
+class ImportForm(FlaskForm):
+    """A CSV file of people to invite; after the preview, the same text comes back to be imported."""
+
+    file = FileField("CSV file (email,name,roles,cohort,mentor)")
+    csv_text = HiddenField()
+    csv_name = HiddenField()

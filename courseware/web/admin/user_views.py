@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from ...core.access import ACCESS_ROLE_LABELS, ACCESS_ROLES
 from ...core.errors import InvalidInput
 from ...persistence import queries
-from ...services import accounts
+from ...services import accounts, invitations
 from ..db import catalog, get_db
 from ..forms_common import ButtonForm, field_error
 from ..pagination import Page, page_arg, page_size
@@ -79,7 +79,8 @@ def user(user_id: int) -> str | Response:
             flash("Roles saved.", "success")
             return redirect(url_for("admin.user", user_id=found.id))
     return render_template("admin/user.html", user=found, form=form, button=ButtonForm(),
-                           placement=placement_form_for(found), **placement_context(found))
+                           placement=placement_form_for(found), invitation=invitations.status(db, found),
+                           **placement_context(found))
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])

@@ -1,7 +1,7 @@
-"""Sign-in and sign-out."""
+"""Sign-in and sign-out, invitations and password recovery."""
 
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from . import views  # noqa: E402,F401
+from . import recovery_views, views  # noqa: E402,F401

@@ -1,8 +1,8 @@
 """Forms of the auth blueprint."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
 
 
 class LoginForm(FlaskForm):
@@ -11,3 +11,23 @@ class LoginForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(message="Enter your email."), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(message="Enter your password.")])
     remember = BooleanField("Keep me signed in on this device")
+
+
+class NewPasswordForm(FlaskForm):
+    """A new password, typed twice (the rule itself is checked by the service)."""
+
+    password = PasswordField("New password", validators=[DataRequired(message="Choose a password."), Length(max=200)])
+    confirm = PasswordField("Type it again", validators=[
+        DataRequired(message="Type the password again."), EqualTo("password", message="The two passwords differ.")])
+
+
+class AcceptInvitationForm(NewPasswordForm):
+    """The invitee's name and password."""
+
+    name = StringField("Your name", validators=[DataRequired(message="Enter your name."), Length(max=120)])
+
+
+class ForgotPasswordForm(FlaskForm):
+    """The email of the account to recover."""
+
+    email = EmailField("Email", validators=[DataRequired(message="Enter your email."), Length(max=254)])

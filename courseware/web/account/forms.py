@@ -1,0 +1,41 @@
+"""Forms of the account pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from ...core.schedule import time_zone_names
+
+
+class ProfileForm(FlaskForm):
+    """Display name and own time zone."""
+
+    display_name = StringField("Name", validators=[DataRequired(message="Enter a name."), Length(max=120)])
+    time_zone = SelectField("Time zone", default="", description="When your reminder emails arrive (in your morning). "
+                            "Due dates follow the organisation's calendar.")
+
+    def __init__(self, *args: Any, organisation_zone: str = "UTC", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.time_zone.choices = [SelectChoice("", f"The organisation's ({organisation_zone.replace('_', ' ')})"),
+                                  *(SelectChoice(name, name.replace("_", " ")) for name in time_zone_names())]
+
+
+class PasswordForm(FlaskForm):
+    """The current password and a new one, typed twice."""
+
+    current = PasswordField("Current password", validators=[DataRequired(message="Enter your current password.")])
+    password = PasswordField("New password", validators=[DataRequired(message="Choose a password."), Length(max=200)])
+    confirm = PasswordField("Type it again", validators=[
+        DataRequired(message="Type the password again."), EqualTo("password", message="The two passwords differ.")])
+
+
+class PreferencesForm(FlaskForm):
+    """Which emails the person gets."""
+
+    reminders = BooleanField("Reminders about my assignments (due in 3 days, due today, overdue)")
+    digest = BooleanField("A weekly digest of my mentees who need attention (mentors)")
