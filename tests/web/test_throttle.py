@@ -126,3 +126,23 @@ def test_throttling_is_off_when_disabled(app: Flask, db) -> None:  # type: ignor
     client = client_from(app, A)
     assert all(sign_in(client, "lee@example.com", f"guess-{n}").status_code == 200 for n in range(25))
     assert sign_in(client, "lee@example.com", PASSWORD).status_code == 302
+
+
+@pytest.mark.parametrize("url", ["/password/reset/{token}", "/invite/{token}"])
+def test_emailed_link_forms_are_throttled_per_address_and_link(throttled: Flask, url: str) -> None:
+    # A forged link fails every time (the page says so): ten tries from one address, then 429 for that pair.
+    target = url.format(token="A" * 43)
+    guesser = client_from(throttled, A)
+    for n in range(10):
+        assert guesser.post(target, data={"password": "x" * 12, "confirm": "x" * 12}).status_code == 200, n
+    refused = guesser.post(target, data={})
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
+    assert client_from(throttled, B).post(target, data={}).status_code == 200  # another address is not blocked
+
+
+def test_password_forgot_is_limited_per_address(throttled: Flask) -> None:
+    asker = client_from(throttled, A)
+    for n in range(20):
+        assert asker.post("/password/forgot", data={"email": f"p{n}@example.com"}).status_code == 302, n
+    assert asker.post("/password/forgot", data={"email": "p21@example.com"}).status_code == 429
+    assert client_from(throttled, B).post("/password/forgot", data={"email": "p@example.com"}).status_code == 302

@@ -8,10 +8,10 @@ from werkzeug.wrappers import Response
 
 from ...core.errors import InvalidInput
 from ...services import invitations, passwords, tokens
+from .. import throttle
 from ..db import get_db
 from ..forms_common import field_error
 from ..mailing import mail_queued, sign_in_as
-from ..throttle_points import throttle_point
 from . import bp
 from .forms import AcceptInvitationForm, ForgotPasswordForm, NewPasswordForm
 
@@ -21,7 +21,7 @@ def _link_problem(state: tokens.TokenState, purpose: str) -> str:
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
-@throttle_point("invitation")
+@throttle.guard("invite", account=throttle.view_arg("token"))
 def accept_invitation(token: str) -> str | Response:
     """Accept an invitation: choose a name and password, then be signed in."""
     db = get_db()
@@ -48,7 +48,7 @@ def accept_invitation(token: str) -> str | Response:
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@throttle_point("password-forgot")
+@throttle.guard("password-forgot", account=throttle.form_field("email"))
 def forgot_password() -> str | Response:
     """Ask for a reset link; the answer is the same whether or not the address has an account."""
     if current_user.is_authenticated:  # signed in: change it on the account page (the current password is enough)
@@ -67,7 +67,7 @@ def forgot_password() -> str | Response:
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
-@throttle_point("password-reset")
+@throttle.guard("password-reset", account=throttle.view_arg("token"))
 def reset_password(token: str) -> str | Response:
     """Choose a new password with a reset link; every other session ends, and this one is signed in."""
     db = get_db()
