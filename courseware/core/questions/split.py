@@ -36,6 +36,8 @@ TASK_SCHEMA = {
         "answer_by_model": by_model_schema({"$ref": "#/$defs/id"}),
         "area": {"$ref": "#/$defs/id"},
         "feedback": {"type": "string"},
+        "work": {"$ref": "#/$defs/id"},
+        "contact": {"enum": ["senior", "junior"]},
     },
 }
 
@@ -50,6 +52,8 @@ class Task:
     answer_by_model: Mapping[str, str] = field(default_factory=dict)
     area: str | None = None
     feedback: str = ""
+    work: str | None = None  # the piece of work in the master RACI this task tests
+    contact: str | None = None  # 'senior' or 'junior': the client contact the task names
 
     def key(self, model: str) -> str:
         """The owner role that owns this task under ``model``."""
@@ -95,7 +99,7 @@ class SplitQuestion(Question[dict[str, str]]):
         """The question from its checked YAML mapping; without ``options`` every owner role is offered."""
         tasks = tuple(
             Task(t["id"], t["text"].strip(), t["answer"], dict(t.get("answer_by_model") or {}), t.get("area"),
-                 (t.get("feedback") or "").strip())
+                 (t.get("feedback") or "").strip(), t.get("work"), t.get("contact"))
             for t in node["tasks"]
         )
         options = tuple(node.get("options") or (r.id for r in registry.owner_roles))
