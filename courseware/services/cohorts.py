@@ -78,14 +78,21 @@ def create_cohort(session: Session, *, name: str, start_date: date, operating_mo
 
 
 def update_cohort(
-    session: Session, cohort: Cohort, *, name: str, start_date: date, operating_model: str | None
+    session: Session, cohort: Cohort, *, name: str, start_date: date, operating_model: str | None,
+    model_note: str | None = None,
 ) -> Cohort:
-    """Rename a cohort, move its start date or change its operating model (None: the organisation's)."""
+    """Rename a cohort, move its start date or change its operating model (None: the organisation's).
+
+    ``model_note`` as in ``organisation.update_organisation``: kept while the model stays, cleared when it changes.
+    """
     name = _clean_name(name)
     _check_unique(session, name, cohort.id)
+    model = check_model(operating_model, allow_inherit=True)
+    if model_note is not None or model != cohort.operating_model:
+        cohort.model_note = (model_note or "").strip()[:500] or None
     cohort.name = name
     cohort.start_date = start_date
-    cohort.operating_model = check_model(operating_model, allow_inherit=True)
+    cohort.operating_model = model
     session.flush()
     return cohort
 

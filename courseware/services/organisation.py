@@ -34,15 +34,21 @@ def read_organisation(session: Session) -> Organisation:
 
 
 def update_organisation(
-    session: Session, *, name: str, default_model: str, time_zone: str = DEFAULT_TIME_ZONE
+    session: Session, *, name: str, default_model: str, time_zone: str = DEFAULT_TIME_ZONE, model_note: str | None = None
 ) -> Organisation:
-    """Change the organisation's name, default operating model and time zone."""
+    """Change the organisation's name, default operating model and time zone.
+
+    ``model_note`` says what the model was applied with ('' clears it); left out, the note stays while the
+    model does, and goes when the model changes.
+    """
     name = (name or "").strip()
     if not name:
         raise InvalidInput("Enter the organisation's name.", field="name")
     model = check_model(default_model, field="default_model")
     zone = check_time_zone(time_zone)
     org = get_organisation(session)
+    if model_note is not None or model != org.default_model:
+        org.model_note = (model_note or "").strip()[:500] or None
     org.name = name[:120]
     org.default_model = model  # type: ignore[assignment]
     org.time_zone = zone

@@ -8,8 +8,9 @@ from flask import Flask
 def init_web(app: Flask) -> None:
     """Bind extensions, the per-request session, error handlers and every blueprint."""
     from ..core.operating_model import model_label
-    from . import auth, db, errors, learner, quiz, security
+    from . import auth, db, errors, kit, learner, quiz, security
     from .admin import bp as admin_bp
+    from .diagnostic import bp as diagnostic_bp
     from .mentor import bp as mentor_bp
 
     db.init_app(app)
@@ -19,5 +20,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(learner.bp)
     app.register_blueprint(quiz.bp)
+    app.register_blueprint(kit.bp)
+    app.register_blueprint(diagnostic_bp)
     app.register_blueprint(mentor_bp, url_prefix="/mentor")
     app.register_blueprint(admin_bp, url_prefix="/admin")
