@@ -52,10 +52,16 @@ def check_keys_against_master(raci: MasterRaci, quiz_dir: Path) -> list[Problem]
                 problems.append(Problem(path, strict_yaml.line_of(q, "account"),
                                         f"{where}: an account with '{word}' is not small by choosing-a-structure's "
                                         "criteria (it gets a dedicated PM); say 'account: large' and rewrite"))
-            items = [(q, where)] if q.get("type") in ("route", "raci") else []
-            items += [(t, f"{where} task {t.get('id')}") for t in q.get("tasks") or []]
-            for node, item_where in items:
-                problems += _check_item(raci, path, node, q, account, item_where)
+            items = [(q, where, account)] if q.get("type") in ("route", "raci") else []
+            for t in q.get("tasks") or []:
+                task_where = f"{where} task {t.get('id')}"
+                items.append((t, task_where, t.get("account", account)))
+                if t.get("account") == "small" and (word := raci.too_big_for_small(t.get("text", ""))):
+                    problems.append(Problem(path, strict_yaml.line_of(t, "account"),
+                                            f"{task_where}: an account with '{word}' is not small by "
+                                            "choosing-a-structure's criteria (it gets a dedicated PM)"))
+            for node, item_where, item_account in items:
+                problems += _check_item(raci, path, node, q, item_account, item_where)
     return problems
 
 

@@ -150,7 +150,8 @@ def check_curriculum_fields(node: Mapping[str, Any], ctx: CheckContext, where: s
     level = node.get("level")
     if level is not None and level not in LEVELS:
         ctx.add(strict_yaml.line_of(node, "level"), f"{where}: level '{level}' is not one of {', '.join(LEVELS)}")
-    by_model = "answer_by_model" in node or any("answer_by_model" in t for t in node.get("tasks") or ())
+    tasks = [t for t in node.get("tasks") or () if isinstance(t, Mapping)]  # a split task may name its own account
+    by_model = "answer_by_model" in node or any("answer_by_model" in t and "account" not in t for t in tasks)
     if by_model and node.get("account") is None:
         ctx.add(strict_yaml.line_of(node), f"{where}: the key depends on the operating model, so say which account "
                                            "it is about ('account: small' or 'account: large')")
