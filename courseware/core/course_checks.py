@@ -137,7 +137,8 @@ def check_cast(content_dir: Path, quiz_dir: Path) -> list[Problem]:
     names = "|".join(re.escape(n) for n in sorted(cast, key=len, reverse=True))
     files = [p for p in module_files(Path(content_dir))] + quiz_files(Path(quiz_dir))
     for role, words in ROLE_WORDS.items():
-        pattern = re.compile(rf"\b({names}),? (?:the |our |a |as |their )?(?:new |senior |hybrid |covering )?(?:{words})\b"
+        pattern = re.compile(rf"\b({names}),? (?:is |was |becomes |as )?(?:the |our |a |an |their )?"
+                             rf"(?:new |senior |hybrid |covering |dedicated )?(?:{words})\b"
                              rf"|\b(?:{words}),? ({names})\b")
         for path in files:
             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
