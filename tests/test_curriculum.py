@@ -157,7 +157,7 @@ def test_no_job_title_gives_the_answer_away() -> None:
 
 
 def test_accounts_called_small_say_so() -> None:
-    unsaid = [q.id for q in QUESTIONS if re.search(r"\bsmall(er)? (regional |local )?account", q.prompt, re.I)
+    unsaid = [q.id for q in QUESTIONS if re.search(r"\ba small(er)? (regional |local )?account", q.prompt, re.I)
               and q.account != "small" and not isinstance(q, SplitQuestion)]
     assert unsaid == []
 
