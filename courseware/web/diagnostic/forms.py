@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from ...core.diagnostic import Diagnostic
@@ -22,14 +23,15 @@ def diagnostic_form(diagnostic: Diagnostic, target_choices: list[tuple[str, str]
         pass
 
     for question in diagnostic.questions:
-        choices = [(a.id, a.text) for a in question.answers]
+        choices = [SelectChoice(a.id, a.text) for a in question.answers]
         required = InputRequired(message="Answer this question.")
         field = (MultiCheckboxField(question.text, choices=choices, validators=[required], description=question.hint)
                  if question.multiple else
                  RadioField(question.text, choices=choices, validators=[required], description=question.hint))
         setattr(DiagnosticForm, ANSWER_PREFIX + question.id, field)
     if target_choices is not None:
-        DiagnosticForm.target = SelectField("Apply to", choices=target_choices)  # type: ignore[attr-defined]
+        DiagnosticForm.target = SelectField(  # type: ignore[attr-defined]
+            "Apply to", choices=[SelectChoice(value, label) for value, label in target_choices])
     return DiagnosticForm(**kwargs)
 
 
