@@ -73,12 +73,13 @@ def _check_item(raci: MasterRaci, path: str, node: Mapping[str, Any], question: 
     work = raci.get(work_id)
     line = strict_yaml.line_of(node, "work")
     if work is None:
-        return [Problem(path, line, f"{where}: unknown work '{work_id}' (not in {raci.path})")]
+        return [Problem(path, line, f"{where}: unknown work '{work_id}' (not in the master RACI)")]
     problems = []
     for model in MODELS:
         column = column_for(model, account)
         key = _key(node, model)
-        at = strict_yaml.line_of(node, "answer", line)
+        by_model = node.get("answer_by_model") or {}
+        at = strict_yaml.line_of(by_model, model) if model in by_model else strict_yaml.line_of(node, "answer", line)
         if question.get("type") == "raci":
             wrong = {role: (letter, work.letters[column][role]) for role, letter in (key or {}).items()
                      if role in PARTIES and letter != _expected_letter(work.letters[column][role])}

@@ -146,7 +146,11 @@ def _work(item: Any, line: int, areas: set[str], add: Any) -> Work | None:
             add(strict_yaml.line_of(item, key, line), f"{where}: unknown field '{key}'")
     letters: dict[str, dict[str, str]] = {}
     for column in COLUMNS:
-        row = item.get(column, item.get("separate") if column == "hybrid-dedicated" else None)
+        if column == "hybrid-dedicated" and column not in item:  # the same as separate, checked there
+            if "separate" in letters:
+                letters[column] = letters["separate"]
+            continue
+        row = item.get(column)
         at = strict_yaml.line_of(item, column, line)
         if not isinstance(row, Mapping):
             add(at, f"{where}: missing '{column}' letters")
