@@ -6,6 +6,7 @@ Used by ``rendering.render_content`` only: user-written notes never get either.
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -28,18 +29,24 @@ class TagError(Exception):
         super().__init__(message)
 
 
+SHORT_LABELS = {"separate": "Separate", "hybrid-small": "Hybrid, small account", "hybrid-dedicated": "Hybrid, dedicated PM"}
+
+
 def raci_table(raci: MasterRaci, area: str) -> list[str]:
-    """The Markdown pipe table of one area's work: a row per piece of work, a column per model and account."""
+    """One area's work as an HTML table (a row per piece of work, a column per model and account) and its legend."""
     parties = " · ".join(PARTY_LABELS[p] for p in PARTIES)
-    head = "| Work | " + " | ".join(f"{COLUMN_LABELS[c]} ({parties})" for c in COLUMNS) + " |"
-    lines = [head, "|---|" + "---|" * len(COLUMNS)]
+    head = "".join(f'<th scope="col" title="{COLUMN_LABELS[c]}">{SHORT_LABELS[c]}</th>' for c in COLUMNS)
+    rows = []
     for work in raci.in_area(area):
-        cells = [" · ".join(f"**{x}**" if x == "A" else x for x in (work.letters[c][p] for p in PARTIES))
-                 for c in COLUMNS]
-        lines.append(f"| {work.text} | " + " | ".join(cells) + " |")
-    lines += ["", f"*R* does the work, *A* answers for it, *C* is asked first, *I* is told; {NOT_ON_ACCOUNT}: not on "
-              "the account. From the course's master RACI.", ""]
-    return lines
+        cells = "".join(
+            '<td class="letters">' + " · ".join(f"<strong>{x}</strong>" if x == "A" else x
+                                                 for x in (work.letters[c][p] for p in PARTIES)) + "</td>"
+            for c in COLUMNS)
+        rows.append(f'<tr><th scope="row">{html.escape(work.text)}</th>{cells}</tr>')
+    return ["", '<div class="raci-wrap"><table class="raci">', f"<thead><tr><th scope=\"col\">Work</th>{head}</tr></thead>",
+            "<tbody>", *rows, "</tbody></table></div>", "",
+            f"*Letters in the order {parties}. R does the work, A answers for it, C is asked first, I is told; "
+            f"{NOT_ON_ACCOUNT}: not on the account. From the course's master RACI.*", ""]
 
 
 class _RaciTags(Preprocessor):
@@ -58,7 +65,7 @@ class _RaciTags(Preprocessor):
                 raise TagError("a [[raci: …]] tag needs the master RACI (content/raci.yaml)", number)
             if not self.raci.in_area(match[1]):
                 raise TagError(f"the master RACI has no work in area '{match[1]}'", number)
-            out += ["", *raci_table(self.raci, match[1])]
+            out += raci_table(self.raci, match[1])
         return out
 
 

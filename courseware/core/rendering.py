@@ -29,7 +29,7 @@ _CONTENT_ATTRIBUTES = {
     "*": {"id", "class", "title"},
     "a": {"href"},
     "td": {"align", "style"},
-    "th": {"align", "style"},
+    "th": {"align", "style", "scope"},
     "img": {"src", "alt", "width", "height", "loading"},
 }
 _USER_ATTRIBUTES = {"a": {"href"}}

@@ -54,10 +54,11 @@ def _master():  # type: ignore[no-untyped-def]
 
 def test_a_raci_tag_renders_the_rows_of_its_area_as_a_table() -> None:
     html = render_content("Intro\n\n[[raci: time]]\n\nAfter\n", _master()).html
-    assert "<table>" in html and "<td>Build the schedule</td>" in html
-    assert "<td>C · <strong>A</strong> · I</td>" in html  # separate, and the dedicated-PM column
-    assert "<td><strong>A</strong> · — · C</td>" in html  # a small AM-led account
-    assert "Hybrid, small AM-led account (AM · PM · PMO)" in html
+    assert '<table class="raci">' in html and '<th scope="row">Build the schedule</th>' in html
+    assert html.count('<td class="letters">C · <strong>A</strong> · I</td>') == 2  # separate, and a dedicated PM
+    assert '<td class="letters"><strong>A</strong> · — · C</td>' in html  # a small AM-led account
+    assert '<th scope="col" title="Hybrid, small AM-led account">Hybrid, small account</th>' in html
+    assert "<em>Letters in the order AM · PM · PMO." in html and "<p>After</p>" in html
 
 
 def test_a_raci_tag_without_a_master_or_for_an_empty_area_is_an_error_with_its_line() -> None:
