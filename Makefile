@@ -22,8 +22,7 @@ run: $(VENV)/.installed
 	$(BIN)/courseware init-db
 	$(BIN)/courseware seed-demo --if-empty --password '$(DEMO_PASSWORD)'
 	@echo ""
-	@echo "Courseware is serving on http://$(HOST):$(PORT) — sign in as learner@example.com,"
-	@echo "mentor@example.com or admin@example.com with the password '$(DEMO_PASSWORD)'. Ctrl-C stops it."
+	@echo "Courseware is serving on http://$(HOST):$(PORT) — sign in with a demo login (see above). Ctrl-C stops it."
 	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 test: $(VENV)/.installed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 import sys
 from pathlib import Path
@@ -19,18 +20,22 @@ from .persistence.db import make_engine, make_session_factory
 from .state import KEY as STATE_KEY
 from .state import AppState
 
+KEY_FILE = "secret_key"  # the development key, in the instance folder
+
 
 class ConfigError(RuntimeError):
     """The configuration cannot run the app (e.g. no secret key in production)."""
 
 
-def create_app_or_exit() -> Flask:
+def create_app_or_exit(*, cli: bool = False, development: bool = False) -> Flask:
     """create_app for servers and the CLI: content or configuration problems are printed, then exit 1.
 
-    No traceback wall: each content problem is one ``path:line: message`` line on stderr.
+    No traceback wall: each content problem is one ``path:line: message`` line on stderr.  ``cli``: the
+    ``courseware`` command, which finds the development key a checkout keeps in ``instance/``;
+    ``development``: run as ``make run`` does (``courseware init-db --dev``).
     """
     try:
-        return create_app()
+        return create_app({"DEVELOPMENT": True} if development else None, find_development_key=cli)
     except ContentError as exc:
         print("\n".join(str(p) for p in exc.problems), file=sys.stderr)
         print(f"courseware: the content has {len(exc.problems)} problem(s); fix them and start again.", file=sys.stderr)
@@ -39,10 +44,15 @@ def create_app_or_exit() -> Flask:
     raise SystemExit(1)
 
 
-def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Build the app: defaults, then COURSEWARE_* variables, then ``config``."""
+def create_app(config: dict[str, Any] | None = None, *, find_development_key: bool = False) -> Flask:
+    """Build the app: defaults, then COURSEWARE_* variables, then ``config``.
+
+    ``find_development_key``: without COURSEWARE_SECRET_KEY, use the development key kept in the
+    instance folder when there is one, and run in development mode as ``make run`` does.
+    """
     app = Flask(
         __name__,
+        instance_path=os.environ.get("COURSEWARE_INSTANCE_PATH") or None,
         instance_relative_config=True,
         static_folder=str(REPO_ROOT / "static"),
         template_folder="web/templates",
@@ -52,6 +62,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    key_file = Path(app.instance_path) / KEY_FILE
+    if find_development_key and not app.config.get("SECRET_KEY") and key_file.exists():
+        app.config["DEVELOPMENT"] = True  # the key exists because `make run` or `init-db --dev` made this a development checkout
     relaxed = app.debug or app.testing or bool(app.config["DEVELOPMENT"])
     if relaxed:
         app.config.update(SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False)
@@ -71,6 +84,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions[STATE_KEY] = AppState(catalog, quizzes, engine, make_session_factory(engine), templates=templates,
                                          diagnostic=diagnostic)
 
+    if int(app.config["TRUSTED_PROXIES"]):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+
     from .web import init_web
 
     init_web(app)
@@ -81,12 +100,20 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _configure_secret(app: Flask, relaxed: bool) -> None:
+    """The secret key: COURSEWARE_SECRET_KEY, else (development and tests only) one kept in the instance folder."""
     if app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY_ORIGIN"] = "configuration"
         return
+    key_file = Path(app.instance_path) / KEY_FILE
     if not relaxed:
-        raise ConfigError("COURSEWARE_SECRET_KEY must be set (outside development and testing).")
-    key_file = Path(app.instance_path) / "secret_key"
+        raise ConfigError(
+            "no secret key. In production set COURSEWARE_SECRET_KEY (for example to the output of "
+            "`python3 -c 'import secrets; print(secrets.token_hex(32))'`). In a checkout, `make run` or "
+            f"`courseware init-db --dev` once keeps a development key in {key_file}, which every command then finds."
+        )
+    app.config["SECRET_KEY_ORIGIN"] = "development key"
     if not key_file.exists():
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
+        app.config["SECRET_KEY_ORIGIN"] = "new development key"
     app.config["SECRET_KEY"] = key_file.read_text().strip()

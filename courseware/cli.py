@@ -3,29 +3,62 @@
 from __future__ import annotations
 
 import os
+import secrets
 import sys
 from pathlib import Path
 from typing import NoReturn
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 
 from .app import create_app_or_exit
+from .cli_backup import backup_command, restore_command
 from .core.access import ACCESS_ROLES
 from .core.errors import ContentError
 from .core.operating_model import DEFAULT_MODEL, MODELS
 from .state import state_of
 
 
-@click.command("init-db")
-@with_appcontext
-def init_db() -> None:
-    """Create or upgrade the database schema to the latest migration."""
-    from .persistence.db import upgrade
+def _want_development(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    """Before the app is built: ask for development mode (a key kept in instance/), as `make run` runs."""
+    if value:
+        ctx.ensure_object(ScriptInfo).data["development"] = True
+    return value
 
-    upgrade(current_app.config["DATABASE_URL"])
-    click.echo("Database is up to date.")
+
+@click.command("init-db")
+@click.option("--dev", is_flag=True, is_eager=True, callback=_want_development,
+              help="A development checkout: keep a generated secret key in instance/ that every command then finds.")
+@with_appcontext
+def init_db(dev: bool) -> None:
+    """Create the database schema, or upgrade it to the latest migration; say which it did."""
+    from .persistence.db import current_revision, head_revision, upgrade
+
+    url = current_app.config["DATABASE_URL"]
+    if current_app.config.get("SECRET_KEY_ORIGIN") == "new development key":
+        click.echo(f"Made a development secret key in {Path(current_app.instance_path) / 'secret_key'} "
+                   "(for this checkout only: set COURSEWARE_SECRET_KEY in production).")
+    where = _where(url)
+    before = current_revision(url)
+    upgrade(url)
+    head = head_revision()
+    if before is None:
+        click.echo(f"Created the database schema (revision {head}) in {where}.")
+    elif before != head:
+        click.echo(f"Upgraded the database in {where} from revision {before} to {head}.")
+    else:
+        click.echo(f"The database in {where} is already current (revision {head}); nothing to do.")
+
+
+def _where(url: str) -> str:
+    """A database URL as a person reads it: the file for SQLite, no password for the rest."""
+    from sqlalchemy import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return str(parsed.database or "memory")
+    return parsed.render_as_string(hide_password=True)
 
 
 def _sessions():  # type: ignore[no-untyped-def]
@@ -56,29 +89,46 @@ def create_user_command(email: str, display_name: str | None, roles: tuple[str, 
 
 
 @click.command("seed-demo")
-@click.option("--password", required=True, help="The password every demo account gets.")
+@click.option("--password", help="The password the new demo accounts get (default: a generated one, printed).")
 @click.option("--learners", default=0, show_default=True, type=click.IntRange(0, 1_000_000),
               help="Synthetic learners to add for scale tests.")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
 @with_appcontext
-def seed_demo_command(password: str, learners: int, if_empty: bool) -> None:
+def seed_demo_command(password: str | None, learners: int, if_empty: bool) -> None:
     """Fill the database with the demo organisation and print the logins."""
     from .persistence import queries
     from .persistence.db import write_session
-    from .services.seed import seed_demo
+    from .services import accounts
+    from .services.seed import NAMED, seed_demo
 
+    generated = password is None
+    if password is None:
+        password = secrets.token_urlsafe(12)
     with write_session(_sessions()) as session:
         if if_empty and queries.count_users(session):
-            click.echo("The database already has users; demo not seeded.")
+            admin = queries.user_by_email(session, NAMED[0][0])
+            if admin is None:
+                click.echo("The database already has users (not the demo's); the demo was not seeded.")
+            elif not generated and accounts.password_matches(admin, password):
+                click.echo(f"The demo is already seeded; sign in as {', '.join(e for e, _n, _r in NAMED[:4])} "
+                           f"with the password '{password}'.")
+            else:
+                click.echo("The demo is already seeded; its accounts keep the password they were given when it was "
+                           + ("first seeded." if generated else f"first seeded, not '{password}'."))
             return
         if len(password) < 8:
             raise click.ClickException("--password must have at least 8 characters.")
         result = seed_demo(session, state_of(current_app).catalog, password=password, learners=learners,
                            quizzes=state_of(current_app).quizzes)
         session.commit()
-    click.echo("Demo logins (password: the one you gave):")
-    for email, name, roles in result.logins:
-        click.echo(f"  {email:<24} {name:<22} {roles}")
+    made = [login for login in result.logins if login[0] not in result.kept]
+    if made:
+        how = "generated, as no --password was given" if generated else "as given"
+        click.echo(f"Demo logins (password: {password} — {how}):")
+        for email, name, roles in made:
+            click.echo(f"  {email:<24} {name:<22} {roles}")
+    if result.kept:
+        click.echo(f"Already there, with the password they had: {', '.join(result.kept)}.")
     if result.synthetic:
         click.echo(f"  + {result.synthetic} synthetic learners (learnerN@synthetic.example.com) in "
                    f"{result.synthetic_cohorts} cohort(s), {result.synthetic_mentors} synthetic mentors "
@@ -181,7 +231,8 @@ def _fail(message: str) -> NoReturn:
     sys.exit(2)
 
 
-COMMANDS = [init_db, create_user_command, seed_demo_command, import_users_command, check_command, grade_command]
+COMMANDS = [init_db, create_user_command, seed_demo_command, import_users_command, check_command, grade_command,
+            backup_command, restore_command]
 
 
 def register_commands(app: Flask) -> None:
@@ -190,13 +241,32 @@ def register_commands(app: Flask) -> None:
         app.cli.add_command(command)
 
 
-@click.group(cls=FlaskGroup, create_app=create_app_or_exit, add_version_option=False)
+class CoursewareGroup(FlaskGroup):
+    """FlaskGroup whose commands all live on the group: `courseware --help` lists them without building the app."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Our commands and Flask's (run, shell, routes); no app, so no secret key, is needed to list them."""
+        self._load_plugin_commands()
+        return sorted(click.Group.list_commands(self, ctx))
+
+
+def _cli_app() -> Flask:
+    """The app for a `courseware` command: finds the checkout's development key; `init-db --dev` makes one."""
+    ctx = click.get_current_context(silent=True)
+    info = ctx.find_object(ScriptInfo) if ctx is not None else None
+    return create_app_or_exit(cli=True, development=bool(info is not None and info.data.get("development")))
+
+
+@click.group(cls=CoursewareGroup, create_app=_cli_app, add_version_option=False)
 def cli() -> None:
-    """Courseware: AM/PM onboarding. Run `courseware run` to serve, `courseware check` to validate content."""
+    """Courseware: AM/PM onboarding. `make run` serves the demo; `courseware init-db --dev` prepares a checkout.
+
+    Outside development set COURSEWARE_SECRET_KEY (and COURSEWARE_DATABASE_URL); see the README.
+    """
 
 
-cli.add_command(check_command)
-cli.add_command(grade_command)
+for _command in COMMANDS:
+    cli.add_command(_command)
 
 
 def main() -> None:

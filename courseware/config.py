@@ -30,7 +30,18 @@ class Defaults:
     REMEMBER_COOKIE_SECURE = True
     # A long quiz must not expire its own form: tokens last as long as the sign-in.
     WTF_CSRF_TIME_LIMIT = int(timedelta(hours=12).total_seconds())
+    # A request body larger than this is refused with a 413 page (forms and CSV uploads stay far below).
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    # Sign-in throttling (web/throttle.py): per address, and per account-and-address pair.
+    REDIS_URL: str | None = None  # shared counts for several app servers; unset: in memory, per process
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"  # REDIS_URL replaces it when set
+    RATELIMIT_STRATEGY = "moving-window"
+    THROTTLE_PER_ADDRESS = "20 per minute"
+    THROTTLE_FAILURES = "10 per 15 minutes"
+    THROTTLE_FIRST_BLOCK = 60  # seconds; doubles with each further failure...
+    THROTTLE_MAX_BLOCK = 15 * 60  # ...up to this
+    TRUSTED_PROXIES = 0  # reverse proxies in front of the app whose X-Forwarded-For is believed
     # Page sizes (rows per page): every long list, the cohort heatmap's learners, a mentee's notes.
     PAGE_SIZE = 25
     HEATMAP_PAGE_SIZE = 50

@@ -154,7 +154,7 @@ def test_create_user_and_seed_demo(app: Flask) -> None:
 
 def test_init_db_is_idempotent(app: Flask) -> None:
     result = app.test_cli_runner().invoke(args=["init-db"])
-    assert result.exit_code == 0 and "up to date" in result.output
+    assert result.exit_code == 0 and "is already current" in result.output
 
 
 def test_app_refuses_to_start_on_broken_content(broken: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -42,11 +42,26 @@ def time_zone_names() -> list[str]:
 def today_in(time_zone: str | None, now: datetime | None = None) -> date:
     """The calendar date in ``time_zone`` at ``now`` (an aware datetime; the current time by default)."""
     now = now or datetime.now(UTC)
+    return now.astimezone(_zone(time_zone)).date()
+
+
+def _zone(time_zone: str | None) -> ZoneInfo:
     try:
-        zone = ZoneInfo(time_zone or DEFAULT_TIME_ZONE)
+        return ZoneInfo(time_zone or DEFAULT_TIME_ZONE)
     except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo(DEFAULT_TIME_ZONE)
-    return now.astimezone(zone).date()
+        return ZoneInfo(DEFAULT_TIME_ZONE)
+
+
+def day_starts_at(day: date, time_zone: str | None) -> datetime:
+    """The instant (aware, UTC) at which ``day`` begins in ``time_zone``: the bound of a date-range filter."""
+    return datetime(day.year, day.month, day.day, tzinfo=_zone(time_zone)).astimezone(UTC)
+
+
+def local_time(moment: datetime, time_zone: str | None) -> datetime:
+    """An aware instant as the wall-clock time in ``time_zone`` (naive ones are taken as UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(_zone(time_zone))
 
 
 def past_due(due_on: Any, today: Any) -> Any:

@@ -70,3 +70,24 @@ def alembic_config(url: str) -> Config:
 def upgrade(url: str, revision: str = "head") -> None:
     """Apply migrations up to ``revision``."""
     command.upgrade(alembic_config(url), revision)
+
+
+def head_revision() -> str:
+    """The newest migration's revision (what ``upgrade`` brings a database to)."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(url: str) -> str | None:
+    """The revision the database at ``url`` is at; None for a database without our schema (new, or empty)."""
+    from alembic.migration import MigrationContext
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    finally:
+        engine.dispose()

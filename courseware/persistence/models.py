@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..core.operating_model import DEFAULT_MODEL
 from ..core.schedule import DEFAULT_TIME_ZONE
@@ -259,3 +259,18 @@ class AuditEntry(Base):
 
     def __repr__(self) -> str:
         return f"<AuditEntry {self.id} {self.kind} {self.target_type}:{self.target_id}>"
+
+
+class AuditLogIsAppendOnly(RuntimeError):
+    """Something tried to change or delete an audit entry through the ORM."""
+
+
+@event.listens_for(Session, "before_flush")
+def _audit_log_is_append_only(session: Session, _context: Any, _instances: Any) -> None:
+    """Refuse to flush an audit entry that was changed or deleted: the log is only ever appended to."""
+    for entry in session.deleted:
+        if isinstance(entry, AuditEntry):
+            raise AuditLogIsAppendOnly(f"{entry!r} cannot be deleted")
+    for entry in session.dirty:
+        if isinstance(entry, AuditEntry) and session.is_modified(entry):
+            raise AuditLogIsAppendOnly(f"{entry!r} cannot be changed")

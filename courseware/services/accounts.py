@@ -15,6 +15,7 @@ from ..core.errors import InvalidInput
 from ..persistence import queries
 from ..persistence.base import utcnow
 from ..persistence.models import User, UserRole
+from . import audit
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 8
@@ -51,9 +52,10 @@ def _clean_roles(roles: Iterable[str]) -> list[str]:
 
 
 def create_user(
-    session: Session, *, email: str, display_name: str, password: str, roles: Iterable[str] = ("learner",)
+    session: Session, *, email: str, display_name: str, password: str, roles: Iterable[str] = ("learner",),
+    actor_id: int | None = None,
 ) -> User:
-    """Create an active user; the email must not be taken (in any letter case)."""
+    """Create an active user; the email must not be taken (in any letter case). Audited (``actor_id`` None: command line)."""
     email = normalise_email(email)
     display_name = (display_name or "").strip()
     if not display_name:
@@ -72,6 +74,8 @@ def create_user(
     )
     session.add(user)
     session.flush()
+    audit.record(session, actor_id=actor_id, kind="user.create", target=audit.of_user(user),
+                 after={"name": user.display_name, "roles": sorted(user.access_roles)})
     return user
 
 
@@ -84,6 +88,11 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     if not check_password_hash(user.password_hash, password or "") or not user.active:
         return None
     return user
+
+
+def password_matches(user: User, password: str) -> bool:
+    """Whether ``password`` is this user's password."""
+    return check_password_hash(user.password_hash, password or "")
 
 
 def rotate_session(user: User) -> None:
@@ -99,24 +108,43 @@ def set_password(user: User, password: str) -> None:
     rotate_session(user)
 
 
-def set_roles(session: Session, user: User, roles: Iterable[str], *, acting_user_id: int | None = None) -> None:
-    """Replace a user's access roles; an admin (``acting_user_id``) cannot remove their own admin role."""
+def set_roles(session: Session, user: User, roles: Iterable[str], *, actor_id: int | None = None) -> None:
+    """Replace a user's access roles (audited); an admin (``actor_id``) cannot remove their own admin role."""
     wanted = _clean_roles(roles)
-    if user.id == acting_user_id and "admin" in user.access_roles and "admin" not in wanted:
+    if user.id == actor_id and "admin" in user.access_roles and "admin" not in wanted:
         raise InvalidInput("You cannot remove your own admin role.", field="roles")
+    before = sorted(user.access_roles)
     user.roles = [r for r in user.roles if r.role in wanted] + [
         UserRole(role=r) for r in wanted if r not in user.access_roles
     ]
     session.flush()
+    if before != wanted:
+        audit.record(session, actor_id=actor_id, kind="user.roles", target=audit.of_user(user),
+                     before={"roles": before}, after={"roles": wanted})
 
 
-def set_active(user: User, active: bool, *, acting_user_id: int | None = None) -> None:
-    """Activate or deactivate; deactivation also ends every session.  Nobody deactivates their own account."""
-    if not active and user.id == acting_user_id:
+def set_active(session: Session, user: User, active: bool, *, actor_id: int | None = None) -> None:
+    """Activate or deactivate (audited); deactivation also ends every session.  Nobody deactivates their own account."""
+    if not active and user.id == actor_id:
         raise InvalidInput("You cannot deactivate your own account.", field="active")
+    if user.active == active:
+        return
     user.active = active
     if not active:
         rotate_session(user)
+    audit.record(session, actor_id=actor_id, kind="user.active", target=audit.of_user(user),
+                 before={"active": not active}, after={"active": active})
+
+
+def set_display_name(session: Session, user: User, name: str, *, actor_id: int | None = None) -> None:
+    """Rename a person (audited when it changes)."""
+    name = " ".join((name or "").split())[:120]
+    if not name:
+        raise InvalidInput("Enter a name.", field="display_name")
+    if name != user.display_name:
+        audit.record(session, actor_id=actor_id, kind="user.name", target=audit.of_user(user),
+                     before={"name": user.display_name}, after={"name": name})
+        user.display_name = name
 
 
 def get_user(session: Session, user_id: int) -> User:

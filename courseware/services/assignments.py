@@ -20,6 +20,7 @@ from ..persistence.base import utcnow
 from ..persistence.dashboards.sql import overdue_by_user
 from ..persistence.models import Assignment, Cohort, User
 from ..persistence.paging import fetch_page
+from . import audit
 
 KINDS = ("module", "quiz")
 
@@ -76,7 +77,10 @@ def create_assignment(
     cohort_id: int | None = None,
     created_by_id: int | None = None,
 ) -> Assignment:
-    """Assign a module or quiz that exists to one learner or one cohort (exactly one of the two)."""
+    """Assign a module or quiz that exists to one learner or one cohort (exactly one of the two).
+
+    Audited, with ``created_by_id`` as the actor (None: the command line).
+    """
     if kind not in KINDS:
         raise InvalidInput("Choose a module or a quiz.", field="item")
     if item_title(kind, item_id, catalog, quizzes) is None:
@@ -93,13 +97,30 @@ def create_assignment(
     )
     session.add(assignment)
     session.flush()
+    target, described = _described(session, assignment)
+    audit.record(session, actor_id=created_by_id, kind="assignment.create", target=target, after=described)
     return assignment
 
 
-def delete_assignment(session: Session, assignment_id: int) -> None:
-    """Delete an assignment, or NotFound."""
-    session.delete(queries.get_or_not_found(session, Assignment, assignment_id, "assignment"))
+def _described(session: Session, assignment: Assignment) -> tuple[audit.Target, dict[str, Any]]:
+    """The audit target and the small dict that say what an assignment was."""
+    if assignment.user_id is not None:
+        person = session.get(User, assignment.user_id)
+        to = person.email if person is not None else f"user {assignment.user_id}"
+    else:
+        cohort = session.get(Cohort, assignment.cohort_id)
+        to = f"cohort {cohort.name if cohort is not None else assignment.cohort_id}"
+    described = {"kind": assignment.kind, "item": assignment.item_id, "to": to, "due_on": assignment.due_on.isoformat()}
+    return audit.Target("assignment", assignment.id, f"{assignment.kind} {assignment.item_id} → {to}"), described
+
+
+def delete_assignment(session: Session, assignment_id: int, *, actor_id: int | None = None) -> None:
+    """Delete an assignment (audited), or NotFound."""
+    assignment = queries.get_or_not_found(session, Assignment, assignment_id, "assignment")
+    target, described = _described(session, assignment)
+    session.delete(assignment)
     session.flush()
+    audit.record(session, actor_id=actor_id, kind="assignment.delete", target=target, before=described)
 
 
 def done_expression(user_id: Any) -> ColumnElement[bool]:

@@ -15,6 +15,7 @@ from ..persistence.base import utcnow
 from ..persistence.models import Cohort, Mentorship, User, UserRole
 from ..persistence.paging import fetch_page
 from ..persistence.queries import get_or_not_found
+from . import audit
 
 MAX_NAME = 120
 
@@ -65,8 +66,14 @@ def _check_unique(session: Session, name: str, own_id: int | None = None) -> Non
         raise InvalidInput("A cohort with this name already exists.", field="name")
 
 
-def create_cohort(session: Session, *, name: str, start_date: date, operating_model: str | None = None) -> Cohort:
-    """Create a cohort; the name must be unique (in any letter case)."""
+def _settings(cohort: Cohort) -> dict[str, str | None]:
+    return {"name": cohort.name, "start_date": cohort.start_date.isoformat(), "operating_model": cohort.operating_model}
+
+
+def create_cohort(
+    session: Session, *, name: str, start_date: date, operating_model: str | None = None, actor_id: int | None = None
+) -> Cohort:
+    """Create a cohort (audited); the name must be unique (in any letter case)."""
     name = _clean_name(name)
     _check_unique(session, name)
     cohort = Cohort(
@@ -74,26 +81,32 @@ def create_cohort(session: Session, *, name: str, start_date: date, operating_mo
     )
     session.add(cohort)
     session.flush()
+    audit.record(session, actor_id=actor_id, kind="cohort.create", target=audit.of_cohort(cohort), after=_settings(cohort))
     return cohort
 
 
 def update_cohort(
     session: Session, cohort: Cohort, *, name: str, start_date: date, operating_model: str | None,
-    model_note: str | None = None,
+    actor_id: int | None = None, model_note: str | None = None, reason: str | None = None,
 ) -> Cohort:
-    """Rename a cohort, move its start date or change its operating model (None: the organisation's).
+    """Rename a cohort, move its start date or change its operating model (None: the organisation's); audited.
 
     ``model_note`` as in ``organisation.update_organisation``: kept while the model stays, cleared when it changes.
     """
     name = _clean_name(name)
     _check_unique(session, name, cohort.id)
     model = check_model(operating_model, allow_inherit=True)
+    before = {**_settings(cohort), "model_note": cohort.model_note}
     if model_note is not None or model != cohort.operating_model:
         cohort.model_note = (model_note or "").strip()[:500] or None
     cohort.name = name
     cohort.start_date = start_date
     cohort.operating_model = model
     session.flush()
+    old, new = audit.changes(before, {**_settings(cohort), "model_note": cohort.model_note})
+    if new:
+        audit.record(session, actor_id=actor_id, kind="cohort.update", target=audit.of_cohort(cohort), before=old, after=new,
+                     reason=reason)
     return cohort
 
 
@@ -131,23 +144,39 @@ def members_page(session: Session, cohort_id: int, *, page: int, per_page: int) 
     return fetch_page(session, query, page=page, per_page=per_page, scalars=True)
 
 
-def set_cohort(session: Session, user: User, cohort_id: int | None) -> None:
-    """Put a learner in a cohort (a learner belongs to at most one), or take them out with None; only learners join."""
-    if cohort_id is not None:
-        get_cohort(session, cohort_id)
-        if not may_join_cohort(user.access_roles):
-            raise InvalidInput(f"{user.email} is not a learner. Only learners can be in a cohort.", field="cohort_id")
+def set_cohort(session: Session, user: User, cohort_id: int | None, *, actor_id: int | None = None) -> None:
+    """Put a learner in a cohort (a learner belongs to at most one), or take them out with None; only learners join.
+
+    Audited as ``cohort.member_add`` (a move names the cohort left) or ``cohort.member_remove``.
+    """
+    target = get_cohort(session, cohort_id) if cohort_id is not None else None
+    if target is not None and not may_join_cohort(user.access_roles):
+        raise InvalidInput(f"{user.email} is not a learner. Only learners can be in a cohort.", field="cohort_id")
+    if user.cohort_id == cohort_id:
+        return
+    left = session.get(Cohort, user.cohort_id) if user.cohort_id is not None else None
     user.cohort_id = cohort_id
     session.flush()
+    audit.record(session, actor_id=actor_id, kind="cohort.member_add" if target else "cohort.member_remove",
+                 target=audit.of_user(user), before={"cohort": left.name if left else None},
+                 after={"cohort": target.name if target else None})
 
 
-def set_operating_model(user: User, model: str | None) -> None:
-    """Give a learner their own operating model, or None to inherit the cohort's or the organisation's."""
-    user.operating_model = check_model(model, allow_inherit=True)
+def set_operating_model(session: Session, user: User, model: str | None, *, actor_id: int | None = None) -> None:
+    """Give a learner their own operating model, or None to inherit the cohort's or the organisation's (audited)."""
+    model = check_model(model, allow_inherit=True)
+    if model != user.operating_model:
+        audit.record(session, actor_id=actor_id, kind="user.operating_model", target=audit.of_user(user),
+                     before={"operating_model": user.operating_model}, after={"operating_model": model})
+        user.operating_model = model
 
 
-def assign_mentor(session: Session, mentor: User, mentee: User) -> bool:
-    """Make ``mentor`` mentor ``mentee``; True when the pair is new. The mentor must hold the mentor role."""
+def _pair(mentor: User, mentee: User) -> audit.Target:
+    return audit.Target("mentorship", f"{mentor.id}:{mentee.id}", f"{mentor.email} → {mentee.email}")
+
+
+def assign_mentor(session: Session, mentor: User, mentee: User, *, actor_id: int | None = None) -> bool:
+    """Make ``mentor`` mentor ``mentee`` (audited); True when the pair is new. The mentor must hold the mentor role."""
     if "mentor" not in mentor.access_roles:
         raise InvalidInput(f"{mentor.email} does not have the mentor role.", field="mentor_email")
     if mentor.id == mentee.id:
@@ -156,17 +185,25 @@ def assign_mentor(session: Session, mentor: User, mentee: User) -> bool:
         return False
     session.add(Mentorship(mentor_id=mentor.id, mentee_id=mentee.id, created_at=utcnow()))
     session.flush()
+    audit.record(session, actor_id=actor_id, kind="mentorship.assign", target=_pair(mentor, mentee),
+                 after={"mentor": mentor.email, "mentee": mentee.email})
     return True
 
 
-def unassign_mentor(session: Session, mentor_id: int, mentee_id: int) -> bool:
-    """End a mentorship; True when there was one."""
+def unassign_mentor(session: Session, mentor_id: int, mentee_id: int, *, actor_id: int | None = None) -> bool:
+    """End a mentorship (audited); True when there was one."""
     result = session.execute(
         delete(Mentorship)
         .where(Mentorship.mentor_id == mentor_id, Mentorship.mentee_id == mentee_id)
         .execution_options(synchronize_session=False)
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    if not result.rowcount:  # type: ignore[attr-defined]
+        return False
+    mentor, mentee = session.get(User, mentor_id), session.get(User, mentee_id)
+    assert mentor is not None and mentee is not None  # the row's foreign keys
+    audit.record(session, actor_id=actor_id, kind="mentorship.unassign", target=_pair(mentor, mentee),
+                 before={"mentor": mentor.email, "mentee": mentee.email})
+    return True
 
 
 def mentor_ids_of(session: Session, mentee_id: int) -> list[int]:

@@ -17,13 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..core.access import ACCESS_ROLES, may_join_cohort
 from ..core.errors import CoursewareError, InvalidInput, Problem
-from ..persistence.models import Cohort, Mentorship, User
-from . import accounts, cohorts
+from ..persistence.models import Cohort, User
+from . import accounts, audit, cohorts
 
 COLUMNS = ("email", "name", "roles", "cohort", "mentor")
 ROLE_SEPARATOR = re.compile(r"[;|]")
@@ -218,8 +218,12 @@ def import_users(
     path: str,
     today: date,
     make_password: Callable[[], str] = generate_password,
+    actor_id: int | None = None,
 ) -> ImportSummary:
-    """Check every row, then create or update the people, cohorts and mentorships; ImportRejected if any row is bad."""
+    """Check every row, then create or update the people, cohorts and mentorships; ImportRejected if any row is bad.
+
+    Each change is audited by the service that makes it, and the import itself as ``import.users``.
+    """
     rows, problems = parse_users_csv(text, path)
     if problems:
         raise ImportRejected(problems)
@@ -228,7 +232,7 @@ def import_users(
         raise ImportRejected(problems)
 
     summary = ImportSummary()
-    cohort_ids = _ensure_cohorts(session, rows, today, summary)
+    cohort_ids = _ensure_cohorts(session, rows, today, summary, actor_id)
     by_email = dict(known)
     for row in rows:
         person = by_email.get(row.email)
@@ -236,24 +240,25 @@ def import_users(
         if person is None:
             password = make_password()
             person = accounts.create_user(
-                session, email=row.email, display_name=row.name or "", password=password, roles=row.roles or ("learner",)
+                session, email=row.email, display_name=row.name or "", password=password, roles=row.roles or ("learner",),
+                actor_id=actor_id,
             )
             by_email[row.email] = person
             summary.created.append((row.email, password))
         else:
             if row.name is not None and row.name != person.display_name:
-                person.display_name = row.name
+                accounts.set_display_name(session, person, row.name, actor_id=actor_id)
                 changes.append("name")
             if row.roles is not None and set(row.roles) != person.access_roles:
-                accounts.set_roles(session, person, row.roles)
+                accounts.set_roles(session, person, row.roles, actor_id=actor_id)
                 changes.append("roles")
         if row.cohort is not None:
             cohort_id = cohort_ids[row.cohort.lower()]
             if person.cohort_id != cohort_id:
-                cohorts.set_cohort(session, person, cohort_id)
+                cohorts.set_cohort(session, person, cohort_id, actor_id=actor_id)
                 if row.email in known:
                     changes.append("cohort")
-        if row.mentor is not None and _set_only_mentor(session, by_email[row.mentor], person):
+        if row.mentor is not None and _set_only_mentor(session, by_email[row.mentor], person, actor_id):
             summary.mentorships += 1
             if row.email in known:
                 changes.append("mentor")
@@ -262,10 +267,16 @@ def import_users(
         elif row.email in known:
             summary.unchanged.append(row.email)
     session.flush()
+    audit.record(session, actor_id=actor_id, kind="import.users", target=audit.Target("import", path[-64:], path),
+                 after={"created": len(summary.created), "updated": len(summary.updated),
+                        "unchanged": len(summary.unchanged), "cohorts_created": summary.cohorts_created,
+                        "mentorships": summary.mentorships})
     return summary
 
 
-def _ensure_cohorts(session: Session, rows: list[ImportRow], today: date, summary: ImportSummary) -> dict[str, int]:
+def _ensure_cohorts(
+    session: Session, rows: list[ImportRow], today: date, summary: ImportSummary, actor_id: int | None
+) -> dict[str, int]:
     wanted: dict[str, str] = {}
     for row in rows:
         if row.cohort:
@@ -276,20 +287,18 @@ def _ensure_cohorts(session: Session, rows: list[ImportRow], today: date, summar
         select(Cohort.id, Cohort.name).where(func.lower(Cohort.name).in_(wanted)))}
     for key, name in wanted.items():
         if key not in found:
-            found[key] = cohorts.create_cohort(session, name=name, start_date=today).id
+            found[key] = cohorts.create_cohort(session, name=name, start_date=today, actor_id=actor_id).id
             summary.cohorts_created.append(name)
     return found
 
 
-def _set_only_mentor(session: Session, mentor: User, mentee: User) -> bool:
+def _set_only_mentor(session: Session, mentor: User, mentee: User, actor_id: int | None) -> bool:
     """Make ``mentor`` the mentee's one mentor; True when that changed anything."""
     current = cohorts.mentor_ids_of(session, mentee.id)
     if current == [mentor.id]:
         return False
-    session.execute(
-        delete(Mentorship)
-        .where(Mentorship.mentee_id == mentee.id, Mentorship.mentor_id != mentor.id)
-        .execution_options(synchronize_session=False)
-    )
-    cohorts.assign_mentor(session, mentor, mentee)
+    for other in current:
+        if other != mentor.id:
+            cohorts.unassign_mentor(session, other, mentee.id, actor_id=actor_id)
+    cohorts.assign_mentor(session, mentor, mentee, actor_id=actor_id)
     return True

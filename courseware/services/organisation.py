@@ -11,6 +11,7 @@ from ..core.errors import InvalidInput
 from ..core.operating_model import DEFAULT_MODEL, check_model, resolve_model
 from ..core.schedule import DEFAULT_TIME_ZONE, check_time_zone, today_in
 from ..persistence.models import Cohort, Organisation, User
+from . import audit
 
 ORGANISATION_ID = 1  # the settings live in a single row
 DEFAULT_NAME = "Our agency"
@@ -33,10 +34,16 @@ def read_organisation(session: Session) -> Organisation:
         id=ORGANISATION_ID, name=DEFAULT_NAME, default_model=DEFAULT_MODEL, time_zone=DEFAULT_TIME_ZONE)
 
 
+def _settings(org: Organisation) -> dict[str, str | None]:
+    return {"name": org.name, "default_model": org.default_model, "time_zone": org.time_zone,
+            "model_note": org.model_note}
+
+
 def update_organisation(
-    session: Session, *, name: str, default_model: str, time_zone: str = DEFAULT_TIME_ZONE, model_note: str | None = None
+    session: Session, *, name: str, default_model: str, time_zone: str = DEFAULT_TIME_ZONE, actor_id: int | None = None,
+    model_note: str | None = None, reason: str | None = None,
 ) -> Organisation:
-    """Change the organisation's name, default operating model and time zone.
+    """Change the organisation's name, default operating model and time zone (audited: what changed, and why).
 
     ``model_note`` says what the model was applied with ('' clears it); left out, the note stays while the
     model does, and goes when the model changes.
@@ -47,12 +54,17 @@ def update_organisation(
     model = check_model(default_model, field="default_model")
     zone = check_time_zone(time_zone)
     org = get_organisation(session)
+    before = _settings(org)
     if model_note is not None or model != org.default_model:
         org.model_note = (model_note or "").strip()[:500] or None
     org.name = name[:120]
     org.default_model = model  # type: ignore[assignment]
     org.time_zone = zone
     session.flush()
+    old, new = audit.changes(before, _settings(org))
+    if new:
+        audit.record(session, actor_id=actor_id, kind="organisation.update",
+                     target=audit.Target("organisation", org.id, org.name), before=old, after=new, reason=reason)
     return org
 
 

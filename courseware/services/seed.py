@@ -73,6 +73,7 @@ class SeedResult:
     synthetic_mentors: int = 0
     synthetic_cohorts: int = 0
     synthetic_attempts: int = 0
+    kept: tuple[str, ...] = ()  # named accounts that already existed: they keep their password
 
 
 def seed_demo(
@@ -114,9 +115,10 @@ def seed_demo(
         scale = seed_synthetic(session, path, learners, password, rng, quizzes=quizzes, named_mentor_ids=named_mentors,
                                default_model=get_organisation(session).default_model, today=today)
     session.flush()
+    kept = tuple(email for email, _name, _roles in NAMED if email not in created)
     if scale is None:
-        return SeedResult(logins, 0)
-    return SeedResult(logins, scale.learners, scale.mentors, scale.cohorts, scale.attempts)
+        return SeedResult(logins, 0, kept=kept)
+    return SeedResult(logins, scale.learners, scale.mentors, scale.cohorts, scale.attempts, kept=kept)
 
 
 def _add_progress(session: Session, user_id: int, path: tuple[str, ...], share: float, now: datetime,

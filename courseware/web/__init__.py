@@ -8,7 +8,7 @@ from flask import Flask
 def init_web(app: Flask) -> None:
     """Bind extensions, the per-request session, error handlers and every blueprint."""
     from ..core.operating_model import model_label
-    from . import auth, db, errors, kit, learner, quiz, security
+    from . import auth, db, errors, headers, kit, learner, quiz, security, throttle
     from .admin import bp as admin_bp
     from .diagnostic import bp as diagnostic_bp
     from .mentor import bp as mentor_bp
@@ -16,6 +16,8 @@ def init_web(app: Flask) -> None:
     db.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    throttle.init_app(app)
+    headers.init_app(app)
     app.add_template_filter(model_label, "model_label")
     app.register_blueprint(auth.bp)
     app.register_blueprint(learner.bp)

@@ -72,16 +72,16 @@ def test_operating_model_comes_from_learner_then_cohort_then_organisation(db: Se
     assert organisation.effective_model(db, learner.id) == "separate"
     cohorts.set_cohort(db, learner, hybrid.id)
     assert organisation.effective_model(db, learner.id) == "hybrid"
-    cohorts.set_operating_model(learner, "separate")
+    cohorts.set_operating_model(db, learner, "separate")
     db.flush()
     assert organisation.effective_model(db, learner.id) == "separate"
-    cohorts.set_operating_model(learner, None)
+    cohorts.set_operating_model(db, learner, None)
     cohorts.set_cohort(db, learner, plain.id)
     assert organisation.effective_model(db, learner.id) == "separate"
     organisation.update_organisation(db, name="Agency", default_model="hybrid")
     assert organisation.effective_model(db, learner.id) == "hybrid"
     with pytest.raises(InvalidInput):
-        cohorts.set_operating_model(learner, "both")
+        cohorts.set_operating_model(db, learner, "both")
 
 
 def test_mentorships_need_the_mentor_role(db: Session) -> None:

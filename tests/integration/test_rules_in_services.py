@@ -57,16 +57,16 @@ def test_the_importer_refuses_a_cohort_for_a_non_learner(db: Session) -> None:
 def test_an_admin_cannot_demote_or_deactivate_themselves(db: Session, people) -> None:  # type: ignore[no-untyped-def]
     admin, other = people["admin"], make_user(db, "second-admin@example.com", ("admin",))
     with pytest.raises(InvalidInput, match="own admin role") as refused:
-        accounts.set_roles(db, admin, ["mentor"], acting_user_id=admin.id)
+        accounts.set_roles(db, admin, ["mentor"], actor_id=admin.id)
     assert refused.value.field == "roles"
     assert admin.access_roles == {"admin"}
     with pytest.raises(InvalidInput, match="deactivate your own account"):
-        accounts.set_active(admin, False, acting_user_id=admin.id)
+        accounts.set_active(db, admin, False, actor_id=admin.id)
     assert admin.active is True
     # Another admin may do both; so may the CLI, which acts as nobody in particular.
-    accounts.set_roles(db, admin, ["admin", "mentor"], acting_user_id=admin.id)  # keeping admin is fine
-    accounts.set_roles(db, other, ["mentor"], acting_user_id=admin.id)
-    accounts.set_active(other, False, acting_user_id=admin.id)
+    accounts.set_roles(db, admin, ["admin", "mentor"], actor_id=admin.id)  # keeping admin is fine
+    accounts.set_roles(db, other, ["mentor"], actor_id=admin.id)
+    accounts.set_active(db, other, False, actor_id=admin.id)
     assert (other.access_roles, other.active) == ({"mentor"}, False)
 
 

@@ -59,3 +59,17 @@ ROUTES += [
     ("GET", "/admin/overview?cohorts=5&mentors=x", "admin.overview", _organisation(200)),
     ("GET", "/admin/overview.csv", "admin.overview_csv", _organisation(200)),
 ]
+
+# The audit log: admins only (managers are read-only staff, but the log is about the staff themselves).
+ROUTES += [
+    ("GET", "/admin/audit", "admin.audit_log", _admin(200)),
+    ("GET", "/admin/audit?actor=admin&target=user:{learner}&kind=user.&date_from=2026-01-01&date_to=2099-12-31&page=2",
+     "admin.audit_log", _admin(200)),
+    ("GET", "/admin/audit?date_from=not-a-date&kind=nonsense&page=x", "admin.audit_log", _admin(200)),
+    ("GET", "/admin/audit.csv", "admin.audit_csv", _admin(200)),
+    ("GET", "/admin/audit.csv?kind=cohort.", "admin.audit_csv", _admin(200)),
+    # Append-only: the log has no route that writes; any other method is refused before access is checked.
+    *[(method, url, endpoint, dict.fromkeys(("anonymous", "learner", "mentor", "manager", "admin"), 405))
+      for method in ("POST", "PUT", "PATCH", "DELETE")
+      for url, endpoint in (("/admin/audit", "admin.audit_log"), ("/admin/audit.csv", "admin.audit_csv"))],
+]

@@ -88,7 +88,7 @@ def test_password_change_and_deactivation_end_sessions(app: Flask, auth, client:
     assert client.get("/").status_code == 302
     auth.login("learner@example.com", "a-new-password-1")
     assert client.get("/").status_code == 200
-    accounts.set_active(user, False)
+    accounts.set_active(db, user, False)
     db.commit()
     assert client.get("/").status_code == 302
 

@@ -51,10 +51,10 @@ def test_an_admin_applies_dedicated_pms_as_hybrid_with_a_note_to_the_organisatio
     db.expire_all()
     org = organisation.read_organisation(db)
     assert (org.default_model, org.model_note) == ("hybrid", "Dedicated PMs for: accounts with shoots.")
-    entry = db.scalars(select(AuditEntry).where(AuditEntry.kind == "diagnostic.apply")).one()
+    entry = db.scalars(select(AuditEntry).where(AuditEntry.kind == "organisation.update")).one()
     assert (entry.actor_id, entry.target_type, entry.before, entry.after) == (
-        admin.id, "organisation", {"model": "separate", "note": None},
-        {"model": "hybrid", "note": "Dedicated PMs for: accounts with shoots."})
+        admin.id, "organisation", {"default_model": "separate", "model_note": None},
+        {"default_model": "hybrid", "model_note": "Dedicated PMs for: accounts with shoots."})
     assert entry.reason == "Self-diagnostic: Hybrid, with dedicated PMs for named account types (score 1)"
     assert "Our agency now runs the hybrid model (Dedicated PMs for: accounts with shoots.)." in \
         client.get("/diagnostic").get_data(as_text=True)
@@ -70,8 +70,11 @@ def test_an_admin_applies_separate_departments_to_a_cohort_and_the_note_goes(cli
     db.expire_all()
     assert (cohort.operating_model, cohort.model_note) == ("separate", None)
     assert organisation.read_organisation(db).default_model == "separate"  # the organisation is untouched
-    entry = db.scalars(select(AuditEntry).where(AuditEntry.kind == "diagnostic.apply")).one()
-    assert (entry.target_type, entry.target_label, entry.after) == ("cohort", "Spring", {"model": "separate", "note": None})
+    entry = db.scalars(select(AuditEntry).where(AuditEntry.kind == "cohort.update")).one()
+    assert (entry.target_type, entry.target_label, entry.before, entry.after) == (
+        "cohort", "Spring", {"operating_model": "hybrid", "model_note": "Dedicated PMs for: accounts with shoots."},
+        {"operating_model": "separate", "model_note": None})
+    assert entry.reason == "Self-diagnostic: Separate departments (score 6)"
 
 
 def test_a_target_that_is_not_a_cohort_changes_nothing(client: FlaskClient, db, auth) -> None:  # type: ignore[no-untyped-def]
@@ -79,4 +82,5 @@ def test_a_target_that_is_not_a_cohort_changes_nothing(client: FlaskClient, db, 
     auth.login("root@example.com")
     page = client.post("/diagnostic/apply", data={**LARGE_WITH_SHOOTS, "target": "999"})
     assert page.status_code == 200 and "Not a valid choice" in page.get_data(as_text=True)
-    assert db.scalars(select(AuditEntry)).first() is None
+    # nothing was changed, so nothing was recorded beyond the admin's own creation
+    assert db.scalars(select(AuditEntry.kind)).all() == ["user.create"]

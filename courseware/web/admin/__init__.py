@@ -6,6 +6,7 @@ bp = Blueprint("admin", __name__)
 
 from . import (  # noqa: E402,F401
     assignment_views,
+    audit_views,
     cohort_views,
     mentorship_views,
     overview_views,

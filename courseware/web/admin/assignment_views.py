@@ -62,7 +62,7 @@ def delete_assignment(assignment_id: int) -> Response:
     """Delete an assignment."""
     db = get_db()
     if ButtonForm().validate_on_submit():
-        assignments.delete_assignment(db, assignment_id)
+        assignments.delete_assignment(db, assignment_id, actor_id=current_user.id)
         db.commit()
         flash("Assignment deleted.", "success")
     return redirect(url_for("admin.assignments"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ...core.errors import InvalidInput
@@ -34,7 +35,7 @@ def new_cohort() -> str | Response:
         db = get_db()
         try:
             cohort = cohorts.create_cohort(db, name=form.name.data or "", start_date=form.start_date.data,  # type: ignore[arg-type]
-                                           operating_model=form.operating_model.data or None)
+                                           operating_model=form.operating_model.data or None, actor_id=current_user.id)
         except InvalidInput as exc:
             field_error(form, exc, "name")
         else:
@@ -70,7 +71,7 @@ def cohort(cohort_id: int) -> str | Response:
     if form.validate_on_submit():
         try:
             cohorts.update_cohort(db, found, name=form.name.data or "", start_date=form.start_date.data,  # type: ignore[arg-type]
-                                  operating_model=form.operating_model.data or None)
+                                  operating_model=form.operating_model.data or None, actor_id=current_user.id)
         except InvalidInput as exc:
             field_error(form, exc, "name")
         else:
@@ -92,7 +93,7 @@ def add_cohort_member(cohort_id: int) -> str | Response:
         if person is not None:
             moved_from = person.cohort.name if person.cohort is not None and person.cohort_id != found.id else None
             try:
-                cohorts.set_cohort(db, person, found.id)
+                cohorts.set_cohort(db, person, found.id, actor_id=current_user.id)
             except InvalidInput as exc:
                 field_error(form, exc, "email")
             else:
@@ -112,7 +113,7 @@ def remove_cohort_member(cohort_id: int, user_id: int) -> Response:
     person = accounts.get_user(db, user_id)
     if ButtonForm().validate_on_submit():
         if person.cohort_id == found.id:
-            cohorts.set_cohort(db, person, None)
+            cohorts.set_cohort(db, person, None, actor_id=current_user.id)
             db.commit()
             flash(f"{person.display_name} is no longer in “{found.name}”.", "success")
         else:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, PasswordField, SelectField, StringField
+from wtforms import DateField, EmailField, Form, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ...core.operating_model import INHERIT_LABEL, LABELS, MODELS
 from ...core.schedule import DEFAULT_TIME_ZONE, time_zone_names
@@ -100,3 +100,19 @@ class SettingsForm(FlaskForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.time_zone.choices = [SelectChoice(name, name.replace("_", " ")) for name in time_zone_names()]
+
+
+class AuditFilterForm(Form):
+    """The audit log's filters, read from the query string (a GET form: nothing to protect with a token)."""
+
+    actor = StringField("Who", validators=[Optional(), Length(max=254)], description="Part of an email, or “command line”")
+    target = StringField("Target", validators=[Optional(), Length(max=254)],
+                         description="Part of an email or a cohort's name, or type:id (user:12)")
+    kind = SelectField("Action", default="")
+    date_from = DateField("From", validators=[Optional()])
+    date_to = DateField("To (inclusive)", validators=[Optional()])
+
+    def validate_date_to(self, field: Any) -> None:
+        """The range must not end before it starts."""
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError("The end is before the start.")

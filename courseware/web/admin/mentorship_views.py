@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ...core.errors import InvalidInput
@@ -33,7 +34,7 @@ def mentorships() -> str | Response:
         mentor, mentee = find_person(form, "mentor_email"), find_person(form, "mentee_email")
         if mentor is not None and mentee is not None:
             try:
-                added = cohorts.assign_mentor(db, mentor, mentee)
+                added = cohorts.assign_mentor(db, mentor, mentee, actor_id=current_user.id)
             except InvalidInput as exc:
                 field_error(form, exc, "mentor_email")
             else:
@@ -58,7 +59,7 @@ def remove_mentorship(mentor_id: int, mentee_id: int) -> Response:
     """End one mentorship."""
     db = get_db()
     if ButtonForm().validate_on_submit():
-        if cohorts.unassign_mentor(db, mentor_id, mentee_id):
+        if cohorts.unassign_mentor(db, mentor_id, mentee_id, actor_id=current_user.id):
             db.commit()
             flash("Mentorship removed.", "success")
         else:

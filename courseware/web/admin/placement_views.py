@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
@@ -45,8 +46,8 @@ def placement(user_id: int) -> str | Response:
     form = placement_form_for(found)
     if form.validate_on_submit():
         try:
-            cohorts.set_cohort(db, found, int(form.cohort_id.data) if form.cohort_id.data else None)
-            cohorts.set_operating_model(found, form.operating_model.data or None)
+            cohorts.set_cohort(db, found, int(form.cohort_id.data) if form.cohort_id.data else None, actor_id=current_user.id)
+            cohorts.set_operating_model(db, found, form.operating_model.data or None, actor_id=current_user.id)
         except InvalidInput as exc:
             field_error(form, exc, "operating_model")
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ...core.errors import InvalidInput
@@ -28,7 +29,7 @@ def settings() -> str | Response:
     if request.method == "POST" and form.validate_on_submit():
         try:
             organisation.update_organisation(db, name=form.name.data or "", default_model=form.default_model.data or "",
-                                             time_zone=form.time_zone.data or "")
+                                             time_zone=form.time_zone.data or "", actor_id=current_user.id)
         except InvalidInput as exc:
             field_error(form, exc, "name")
         else:

@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from ...core.access import ACCESS_ROLE_LABELS, ACCESS_ROLES
 from ...core.errors import InvalidInput
 from ...persistence import queries
 from ...services import accounts
@@ -31,13 +32,13 @@ def users() -> str:
     """Every user, searchable, filterable by role and paginated."""
     search = request.args.get("q", "").strip()[:100]
     role = request.args.get("role", "")
-    if role not in {"", "learner", "mentor", "admin"}:
+    if role not in ACCESS_ROLES:
         role = ""
     per_page = page_size()
     number = page_arg()
     rows, total = queries.users_page(get_db(), page=number, per_page=per_page, search=search, role=role)
     page = Page(rows, number, per_page, total)
-    return render_template("admin/users.html", page=page, q=search, role=role)
+    return render_template("admin/users.html", page=page, q=search, role=role, role_labels=ACCESS_ROLE_LABELS)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -50,7 +51,7 @@ def new_user() -> str | Response:
         try:
             user = accounts.create_user(
                 db, email=form.email.data or "", display_name=form.display_name.data or "",
-                password=form.password.data or "", roles=form.roles.data or [],
+                password=form.password.data or "", roles=form.roles.data or [], actor_id=current_user.id,
             )
         except InvalidInput as exc:
             field_error(form, exc, "email")
@@ -70,7 +71,7 @@ def user(user_id: int) -> str | Response:
     form = RolesForm(data={"roles": sorted(found.access_roles)} if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            accounts.set_roles(db, found, form.roles.data or [], acting_user_id=current_user.id)
+            accounts.set_roles(db, found, form.roles.data or [], actor_id=current_user.id)
         except InvalidInput as exc:
             field_error(form, exc, "roles")
         else:
@@ -91,7 +92,7 @@ def set_active(user_id: int) -> Response:
     if form.validate_on_submit():
         activate = request.form.get("active") == "1"
         try:
-            accounts.set_active(found, activate, acting_user_id=current_user.id)
+            accounts.set_active(db, found, activate, actor_id=current_user.id)
         except InvalidInput as exc:
             flash(str(exc), "warning")
         else:

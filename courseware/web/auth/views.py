@@ -12,11 +12,13 @@ from ...services import accounts
 from ..db import get_db
 from ..forms_common import ButtonForm
 from ..security import SignedInUser, safe_next
+from ..throttle import guard
 from . import bp
 from .forms import LoginForm
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@guard("sign-in")  # per address, and per account-and-address pair
 def login() -> str | Response:
     """Sign in with email and password."""
     if current_user.is_authenticated:

@@ -62,7 +62,4 @@ def content_image(name: str) -> Response:
     response = Response(Path(found).read_bytes(), mimetype=mimetypes.guess_type(name)[0] or "application/octet-stream")
     response.cache_control.private = True
     response.cache_control.max_age = 3600
-    # An SVG opened on its own runs nothing: no scripts, no requests; inline styles only.
-    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return response  # web/headers.py adds the site's CSP: an SVG opened on its own runs no inline script
