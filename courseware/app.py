@@ -12,8 +12,10 @@ from flask import Flask
 
 from .config import REPO_ROOT, Defaults
 from .core.catalog import load_catalog
-from .core.errors import ContentError
+from .core.diagnostic import load_diagnostic
+from .core.errors import ContentError, Problem
 from .core.quiz import load_quizzes
+from .core.templates_pack import load_templates
 from .persistence.db import make_engine, make_session_factory
 from .state import KEY as STATE_KEY
 from .state import AppState
@@ -73,8 +75,14 @@ def create_app(config: dict[str, Any] | None = None, *, find_development_key: bo
     # Content is validated and rendered once, here; a ContentError stops the start-up.
     catalog = load_catalog(app.config["CONTENT_DIR"])
     quizzes = load_quizzes(app.config["QUIZ_DIR"], catalog)
+    problems: list[Problem] = []
+    templates = load_templates(Path(app.config["CONTENT_DIR"]), problems)
+    diagnostic = load_diagnostic(Path(app.config["CONTENT_DIR"]), catalog, problems)
+    if problems:
+        raise ContentError(problems)
     engine = make_engine(app.config["DATABASE_URL"])
-    app.extensions[STATE_KEY] = AppState(catalog, quizzes, engine, make_session_factory(engine))
+    app.extensions[STATE_KEY] = AppState(catalog, quizzes, engine, make_session_factory(engine), templates=templates,
+                                         diagnostic=diagnostic)
 
     if int(app.config["TRUSTED_PROXIES"]):
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -13,7 +13,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from .core.catalog import Catalog
+from .core.diagnostic import Diagnostic
 from .core.quiz import QuizBank
+from .core.templates_pack import TemplatePack
 
 KEY = "courseware"
 
@@ -26,6 +28,8 @@ class AppState:
     quizzes: QuizBank
     engine: Engine
     sessions: sessionmaker[Session]
+    templates: TemplatePack = field(default_factory=TemplatePack)
+    diagnostic: Diagnostic | None = None  # content/diagnostic.yaml, when the course has one
     # url_for results of links that never change, per (script root, endpoint, values).
     fixed_urls: dict[tuple[str, str, tuple[tuple[str, str], ...]], str] = field(default_factory=dict)
 

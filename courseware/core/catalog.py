@@ -15,6 +15,7 @@ from typing import Any
 
 from . import strict_yaml
 from .errors import ContentError, Problem
+from .master_raci import MasterRaci, load_master_raci
 from .rendering import Heading, RenderError, render_content
 
 REGISTRY_FILE = "registry.yaml"
@@ -31,6 +32,7 @@ class Track:
     title: str
     order: int
     description: str = ""
+    core: bool = False  # the short core path a newcomer reads in week one
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,7 @@ class Catalog:
 
     registry: Registry
     modules: tuple[Module, ...]
+    raci: MasterRaci | None = None  # content/raci.yaml, when the course has one
     _by_id: dict[str, Module] = field(default_factory=dict, compare=False, repr=False)
     _position: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
@@ -180,7 +183,7 @@ class _Checker:
 
 
 def _kind_name(kind: type) -> str:
-    return {str: "text", int: "a whole number", list: "a list", dict: "a mapping", float: "a number"}.get(
+    return {str: "text", int: "a whole number", list: "a list", dict: "a mapping", float: "a number", bool: "true or false"}.get(
         kind, kind.__name__
     )
 
@@ -233,7 +236,8 @@ def load_registry(content_dir: Path, problems: list[Problem]) -> Registry:
 
     tracks = tuple(
         Track(t["id"], check.field(t, "title", str, default=t["id"]), check.field(t, "order", int, default=0),
-              check.field(t, "description", str, required=False, default=""))
+              check.field(t, "description", str, required=False, default=""),
+              check.field(t, "core", bool, required=False, default=False))
         for t in entries("tracks")
     )
     owner_roles = tuple(
@@ -268,7 +272,7 @@ class _Draft:
     lines: dict[str, int]
 
 
-def _load_module(path: Path, registry: Registry, problems: list[Problem]) -> _Draft | None:
+def _load_module(path: Path, registry: Registry, problems: list[Problem], raci: MasterRaci | None = None) -> _Draft | None:
     check = _Checker(display_path(path), problems)
     text = _read_text(path, check)
     if text is None:
@@ -308,7 +312,7 @@ def _load_module(path: Path, registry: Registry, problems: list[Problem]) -> _Dr
     if minutes is not None and minutes < 1:
         check.add(strict_yaml.line_of(meta, "minutes"), "'minutes' must be at least 1")
     try:
-        rendered = render_content(body)
+        rendered = render_content(body, raci)
     except RenderError as exc:
         check.add(body_line + exc.line - 1, str(exc))
         return None
@@ -364,11 +368,12 @@ def load_catalog(content_dir: Path | str) -> Catalog:
     if not content_dir.is_dir():
         raise ContentError([Problem(display_path(content_dir), 1, "content directory does not exist")])
     registry = load_registry(content_dir, problems)
+    raci = load_master_raci(content_dir, {a.id for a in registry.areas}, problems)
     drafts: dict[str, _Draft] = {}
     for path in module_files(content_dir):
         if path.name.lower() == "readme.md":
             continue
-        draft = _load_module(path, registry, problems)
+        draft = _load_module(path, registry, problems, raci)
         if draft is None:
             continue
         first = drafts.get(draft.module.id)
@@ -393,4 +398,4 @@ def load_catalog(content_dir: Path | str) -> Catalog:
         raise ContentError(problems)
     track_rank = {t.id: i for i, t in enumerate(registry.tracks)}
     modules = sorted((d.module for d in drafts.values()), key=lambda m: (track_rank[m.track], m.order, m.id))
-    return Catalog(registry, tuple(modules))
+    return Catalog(registry, tuple(modules), raci)

@@ -21,6 +21,7 @@ from . import strict_yaml
 from .catalog import Catalog, Registry, display_path
 from .errors import ContentError, Problem
 from .questions import QUESTION_TYPES, CheckContext, Question, generation, question_type
+from .questions.base import check_curriculum_fields, check_levels
 from .questions.schema import question_defs
 
 SCHEMA_PATH = Path(__file__).with_name("quiz.schema.json")
@@ -158,7 +159,9 @@ def _semantic_problems(data: Mapping[str, Any], ctx: CheckContext) -> list[Probl
         where = f"question {q.get('id')}"
         ctx.check_area(q, where)
         ctx.check_see(q, where)
+        check_curriculum_fields(q, ctx, where)
         question_type(q["type"]).check(q, ctx, where)
+    check_levels(data["questions"], ctx)
     if ctx.catalog is not None and data.get("module") and ctx.catalog.get(data["module"]) is None:
         ctx.add(strict_yaml.line_of(data, "module"), f"'module' points to unknown module '{data['module']}'")
     return ctx.problems

@@ -8,10 +8,14 @@ goes through ``render_user_markdown``, which keeps fewer features.
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import markdown
 import nh3
+
+from .master_raci import MasterRaci
+from .raci_markdown import IMAGE_URL, CourseExtension, TagError
 
 CONTENT_EXTENSIONS = ["toc", "tables", "fenced_code", "admonition", "attr_list", "sane_lists"]
 USER_EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
@@ -25,7 +29,8 @@ _CONTENT_ATTRIBUTES = {
     "*": {"id", "class", "title"},
     "a": {"href"},
     "td": {"align", "style"},
-    "th": {"align", "style"},
+    "th": {"align", "style", "scope"},
+    "img": {"src", "alt", "width", "height", "loading"},
 }
 _USER_ATTRIBUTES = {"a": {"href"}}
 MAX_SOURCE_BYTES = 200_000
@@ -66,7 +71,7 @@ def _flatten(tokens: list[dict], out: list[Heading]) -> None:  # type: ignore[ty
         _flatten(token.get("children", []), out)
 
 
-def _convert(text: str, extensions: list[str]) -> tuple[str, list[Heading]]:
+def _convert(text: str, extensions: Sequence[str | markdown.Extension]) -> tuple[str, list[Heading]]:
     if len(text.encode("utf-8")) > MAX_SOURCE_BYTES:
         raise RenderError(f"the Markdown is larger than {MAX_SOURCE_BYTES // 1000} KB")
     line = 1
@@ -79,12 +84,14 @@ def _convert(text: str, extensions: list[str]) -> tuple[str, list[Heading]]:
             )
         line += block.count("\n") + 2
     md = markdown.Markdown(
-        extensions=extensions,
+        extensions=list(extensions),
         extension_configs={"toc": {"toc_depth": "2-3"}} if "toc" in extensions else {},
         output_format="html",
     )
     try:
         html = md.convert(text)
+    except TagError as exc:
+        raise RenderError(str(exc), exc.line) from None
     except RecursionError:
         raise RenderError("the Markdown nests too deeply to render") from None
     headings: list[Heading] = []
@@ -92,13 +99,21 @@ def _convert(text: str, extensions: list[str]) -> tuple[str, list[Heading]]:
     return html, headings
 
 
-def render_content(text: str) -> Rendered:
-    """Render course Markdown (toc anchors, tables, admonitions) to sanitised HTML."""
-    html, headings = _convert(text, CONTENT_EXTENSIONS)
+def _course_images_only(tag: str, attribute: str, value: str) -> str | None:
+    """Keep an image only when it is one of the course's own (served from IMAGE_URL)."""
+    if tag == "img" and attribute == "src" and not value.startswith(IMAGE_URL):
+        return None
+    return value
+
+
+def render_content(text: str, raci: MasterRaci | None = None) -> Rendered:
+    """Render course Markdown (toc anchors, tables, admonitions, master RACI tags, local images) to sanitised HTML."""
+    html, headings = _convert(text, [*CONTENT_EXTENSIONS, CourseExtension(raci)])
     clean = nh3.clean(
         html,
-        tags=_TAGS,
+        tags=_TAGS | {"img"},
         attributes=_CONTENT_ATTRIBUTES,
+        attribute_filter=_course_images_only,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )

@@ -93,6 +93,8 @@ class Organisation(Base):
     default_model: Mapped[str] = mapped_column(String(16), default=DEFAULT_MODEL)
     # Due dates are calendar dates in this zone (an IANA name such as Europe/London).
     time_zone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIME_ZONE, server_default=DEFAULT_TIME_ZONE)
+    # What the default model was applied with, e.g. the account types the self-diagnostic gives a dedicated PM.
+    model_note: Mapped[str | None] = mapped_column(String(500))
 
     def __repr__(self) -> str:
         return f"<Organisation {self.name} {self.default_model}>"
@@ -170,6 +172,7 @@ class Cohort(Base):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     start_date: Mapped[date]
     operating_model: Mapped[str | None] = mapped_column(String(16))
+    model_note: Mapped[str | None] = mapped_column(String(500))  # see Organisation.model_note
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     members: Mapped[list[User]] = relationship(back_populates="cohort")

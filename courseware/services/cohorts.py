@@ -87,19 +87,26 @@ def create_cohort(
 
 def update_cohort(
     session: Session, cohort: Cohort, *, name: str, start_date: date, operating_model: str | None,
-    actor_id: int | None = None,
+    actor_id: int | None = None, model_note: str | None = None, reason: str | None = None,
 ) -> Cohort:
-    """Rename a cohort, move its start date or change its operating model (None: the organisation's); audited."""
+    """Rename a cohort, move its start date or change its operating model (None: the organisation's); audited.
+
+    ``model_note`` as in ``organisation.update_organisation``: kept while the model stays, cleared when it changes.
+    """
     name = _clean_name(name)
     _check_unique(session, name, cohort.id)
-    before = _settings(cohort)
+    model = check_model(operating_model, allow_inherit=True)
+    before = {**_settings(cohort), "model_note": cohort.model_note}
+    if model_note is not None or model != cohort.operating_model:
+        cohort.model_note = (model_note or "").strip()[:500] or None
     cohort.name = name
     cohort.start_date = start_date
-    cohort.operating_model = check_model(operating_model, allow_inherit=True)
+    cohort.operating_model = model
     session.flush()
-    old, new = audit.changes(before, _settings(cohort))
+    old, new = audit.changes(before, {**_settings(cohort), "model_note": cohort.model_note})
     if new:
-        audit.record(session, actor_id=actor_id, kind="cohort.update", target=audit.of_cohort(cohort), before=old, after=new)
+        audit.record(session, actor_id=actor_id, kind="cohort.update", target=audit.of_cohort(cohort), before=old, after=new,
+                     reason=reason)
     return cohort
 
 

@@ -34,14 +34,20 @@ def read_organisation(session: Session) -> Organisation:
         id=ORGANISATION_ID, name=DEFAULT_NAME, default_model=DEFAULT_MODEL, time_zone=DEFAULT_TIME_ZONE)
 
 
-def _settings(org: Organisation) -> dict[str, str]:
-    return {"name": org.name, "default_model": org.default_model, "time_zone": org.time_zone}
+def _settings(org: Organisation) -> dict[str, str | None]:
+    return {"name": org.name, "default_model": org.default_model, "time_zone": org.time_zone,
+            "model_note": org.model_note}
 
 
 def update_organisation(
-    session: Session, *, name: str, default_model: str, time_zone: str = DEFAULT_TIME_ZONE, actor_id: int | None = None
+    session: Session, *, name: str, default_model: str, time_zone: str = DEFAULT_TIME_ZONE, actor_id: int | None = None,
+    model_note: str | None = None, reason: str | None = None,
 ) -> Organisation:
-    """Change the organisation's name, default operating model and time zone (audited: what changed)."""
+    """Change the organisation's name, default operating model and time zone (audited: what changed, and why).
+
+    ``model_note`` says what the model was applied with ('' clears it); left out, the note stays while the
+    model does, and goes when the model changes.
+    """
     name = (name or "").strip()
     if not name:
         raise InvalidInput("Enter the organisation's name.", field="name")
@@ -49,6 +55,8 @@ def update_organisation(
     zone = check_time_zone(time_zone)
     org = get_organisation(session)
     before = _settings(org)
+    if model_note is not None or model != org.default_model:
+        org.model_note = (model_note or "").strip()[:500] or None
     org.name = name[:120]
     org.default_model = model  # type: ignore[assignment]
     org.time_zone = zone
@@ -56,7 +64,7 @@ def update_organisation(
     old, new = audit.changes(before, _settings(org))
     if new:
         audit.record(session, actor_id=actor_id, kind="organisation.update",
-                     target=audit.Target("organisation", org.id, org.name), before=old, after=new)
+                     target=audit.Target("organisation", org.id, org.name), before=old, after=new, reason=reason)
     return org
 
 

@@ -34,7 +34,7 @@ NAMED = [
 ]
 # How far along each named learner is, as a share of the path (the demo learner has begun).
 PROGRESS_SHARE = {
-    "learner@example.com": 0.2, "priya@example.com": 1.0, "jordan@example.com": 0.65,
+    "learner@example.com": 0.25, "priya@example.com": 1.0, "jordan@example.com": 0.65,
     "casey@example.com": 0.4, "taylor@example.com": 0.1, "riley@example.com": 0.0, "devon@example.com": 0.85,
 }
 # (name, operating model, start: days before today, members)

@@ -9,9 +9,10 @@ def init_web(app: Flask) -> None:
     """Bind extensions, the per-request session, error handlers and every blueprint."""
     from ..core.operating_model import model_label
     from ..services.accounts import has_password
-    from . import auth, db, errors, headers, learner, quiz, security, throttle
+    from . import auth, db, errors, headers, kit, learner, quiz, security, throttle
     from .account import bp as account_bp
     from .admin import bp as admin_bp
+    from .diagnostic import bp as diagnostic_bp
     from .mentor import bp as mentor_bp
 
     db.init_app(app)
@@ -25,5 +26,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(account_bp)
     app.register_blueprint(learner.bp)
     app.register_blueprint(quiz.bp)
+    app.register_blueprint(kit.bp)
+    app.register_blueprint(diagnostic_bp)
     app.register_blueprint(mentor_bp, url_prefix="/mentor")
     app.register_blueprint(admin_bp, url_prefix="/admin")

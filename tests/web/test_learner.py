@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from courseware.persistence.models import ModuleProgress
+from tests.conftest import make_user
 
 
 @pytest.fixture
@@ -90,3 +91,12 @@ def test_no_markdown_is_rendered_while_serving(client: FlaskClient, learner, mon
 def test_unknown_module_is_a_404_page(client: FlaskClient, learner) -> None:  # type: ignore[no-untyped-def]
     response = client.get("/modules/missing")
     assert response.status_code == 404 and b"Page not found" in response.data
+
+
+
+def test_my_path_marks_the_core_track_and_its_minutes(client, db, auth) -> None:  # type: ignore[no-untyped-def]
+    make_user(db, "core@example.com")
+    auth.login("core@example.com")
+    page = client.get("/").get_data(as_text=True)
+    # the fixture's foundations track is the core path: intro (3 min) + basics (4 min)
+    assert page.count("Start here") == 1 and "The core path: 7 minutes for your first week." in page

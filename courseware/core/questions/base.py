@@ -68,6 +68,10 @@ class ItemWords:
 
 
 NOT_ANSWERED = "Not answered"
+# How hard a question is, easiest first: a quiz lists its questions in this order (see ``check_levels``).
+LEVELS = ("recall", "apply", "judge", "case")
+ACCOUNT_SIZES = ("small", "large")  # the account a model-dependent key is about
+CONTACTS = ("senior", "junior")  # the client contact an item names: a decision-maker, or a day-to-day contact
 
 
 class CheckContext:
@@ -131,7 +135,42 @@ def common_fields(node: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "id": node["id"], "area": node["area"], "points": Fraction(str(node.get("points", 1))),
         "prompt": node["prompt"].strip(), "explanation": (node.get("explanation") or "").strip(), "see": node.get("see"),
+        **curriculum_fields(node),
     }
+
+
+def curriculum_fields(node: Mapping[str, Any]) -> dict[str, Any]:
+    """The curriculum tags of a question: the work it tests, the account, its level and the client contact named."""
+    return {"work": node.get("work"), "account": node.get("account"), "level": node.get("level"),
+            "contact": node.get("contact")}
+
+
+def check_curriculum_fields(node: Mapping[str, Any], ctx: CheckContext, where: str) -> None:
+    """A model-dependent key states its account (``small`` or ``large``), and a ``level`` is one of LEVELS."""
+    level = node.get("level")
+    if level is not None and level not in LEVELS:
+        ctx.add(strict_yaml.line_of(node, "level"), f"{where}: level '{level}' is not one of {', '.join(LEVELS)}")
+    tasks = [t for t in node.get("tasks") or () if isinstance(t, Mapping)]  # a split task may name its own account
+    by_model = "answer_by_model" in node or any("answer_by_model" in t and "account" not in t for t in tasks)
+    if by_model and node.get("account") is None:
+        ctx.add(strict_yaml.line_of(node), f"{where}: the key depends on the operating model, so say which account "
+                                           "it is about ('account: small' or 'account: large')")
+
+
+def check_levels(questions: Any, ctx: CheckContext) -> None:
+    """Questions that give a level come in order from recall to case."""
+    highest, highest_id = -1, ""
+    for i, q in enumerate(questions):
+        level = q.get("level") if isinstance(q, Mapping) else None
+        if level not in LEVELS:
+            continue
+        rank = LEVELS.index(level)
+        if rank < highest:
+            ctx.add(strict_yaml.line_of(q, "level", strict_yaml.line_of(questions, i)),
+                    f"question {q.get('id')}: a '{level}' question comes after '{LEVELS[highest]}' question "
+                    f"{highest_id}; order questions from recall to case")
+        elif rank > highest:
+            highest, highest_id = rank, q.get("id")
 
 
 def by_model_schema(value_schema: Mapping[str, Any]) -> dict[str, Any]:
@@ -164,6 +203,10 @@ class Question(ABC, Generic[AnswerT]):
     prompt: str
     explanation: str = ""
     see: str | None = None
+    work: str | None = None  # the id of the piece of work in the master RACI (content/raci.yaml) it tests
+    account: str | None = None  # 'small' or 'large': the account a model-dependent key is about
+    level: str | None = None  # one of LEVELS
+    contact: str | None = None  # 'senior' or 'junior': the client contact the scenario names
 
     # ---- the file format
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from ..operating_model import MODELS
 from . import QUESTION_TYPES, QuestionType
+from .base import ACCOUNT_SIZES, CONTACTS
 
 # Keys every question has, with their schema; each type adds its own (``schema_properties``).
 COMMON_PROPERTIES: dict[str, Any] = {
@@ -16,6 +17,10 @@ COMMON_PROPERTIES: dict[str, Any] = {
     "prompt": {"$ref": "#/$defs/text"},
     "explanation": {"type": "string"},
     "see": {"$ref": "#/$defs/see"},
+    "work": {"$ref": "#/$defs/id"},
+    "account": {"enum": list(ACCOUNT_SIZES)},
+    "level": {"type": "string"},  # checked against LEVELS with its line (check_curriculum_fields)
+    "contact": {"enum": list(CONTACTS)},
 }
 BUILDING_BLOCKS: dict[str, Any] = {
     "id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$"},

@@ -36,6 +36,9 @@ TASK_SCHEMA = {
         "answer_by_model": by_model_schema({"$ref": "#/$defs/id"}),
         "area": {"$ref": "#/$defs/id"},
         "feedback": {"type": "string"},
+        "work": {"$ref": "#/$defs/id"},
+        "account": {"enum": ["small", "large"]},
+        "contact": {"enum": ["senior", "junior"]},
     },
 }
 
@@ -50,6 +53,9 @@ class Task:
     answer_by_model: Mapping[str, str] = field(default_factory=dict)
     area: str | None = None
     feedback: str = ""
+    work: str | None = None  # the piece of work in the master RACI this task tests
+    contact: str | None = None  # 'senior' or 'junior': the client contact the task names
+    account: str | None = None  # when one question covers two accounts: this task's ('small' or 'large')
 
     def key(self, model: str) -> str:
         """The owner role that owns this task under ``model``."""
@@ -95,7 +101,8 @@ class SplitQuestion(Question[dict[str, str]]):
         """The question from its checked YAML mapping; without ``options`` every owner role is offered."""
         tasks = tuple(
             Task(t["id"], t["text"].strip(), t["answer"], dict(t.get("answer_by_model") or {}), t.get("area"),
-                 (t.get("feedback") or "").strip())
+                 (t.get("feedback") or "").strip(), t.get("work"), t.get("contact"),
+                 t.get("account"))
             for t in node["tasks"]
         )
         options = tuple(node.get("options") or (r.id for r in registry.owner_roles))

@@ -36,4 +36,4 @@ def settings() -> str | Response:
             db.commit()
             flash("Settings saved.", "success")
             return redirect(url_for("admin.settings"))
-    return render_template("admin/settings.html", form=form)
+    return render_template("admin/settings.html", form=form, model_note=organisation.read_organisation(db).model_note)
