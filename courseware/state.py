@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from .core.catalog import Catalog
+from .core.progress import CompletionRule, completion_rule
 from .core.quiz import QuizBank
 
 KEY = "courseware"
@@ -28,6 +29,10 @@ class AppState:
     sessions: sessionmaker[Session]
     # url_for results of links that never change, per (script root, endpoint, values).
     fixed_urls: dict[tuple[str, str, tuple[tuple[str, str], ...]], str] = field(default_factory=dict)
+    completion: CompletionRule = field(init=False)  # derived from the catalog and the quiz bank
+
+    def __post_init__(self) -> None:
+        self.completion = completion_rule(self.catalog, self.quizzes)
 
 
 def state_of(app: Any) -> AppState:

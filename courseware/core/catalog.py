@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -52,12 +53,27 @@ class Area:
 
 
 @dataclass(frozen=True)
+class NearMiss:
+    """Partial credit for giving the owner role ``given`` where the key is ``key`` (quizzes opt in with near_miss: true)."""
+
+    given: str
+    key: str
+    credit: Fraction  # between 0 and 1
+
+
+@dataclass(frozen=True)
 class Registry:
-    """Tracks, owner roles and areas, each in declared order."""
+    """Tracks, owner roles and areas, each in declared order, and the near-miss credits."""
 
     tracks: tuple[Track, ...]
     owner_roles: tuple[OwnerRole, ...]
     areas: tuple[Area, ...]
+    near_miss: tuple[NearMiss, ...] = ()
+
+    @property
+    def near_miss_credits(self) -> dict[tuple[str, str], Fraction]:
+        """{(given, key): credit} for every near-miss pair; a pair not listed earns nothing."""
+        return {(n.given, n.key): n.credit for n in self.near_miss}
 
     def owner_role_label(self, role_id: str) -> str:
         """The human label of an owner role id (the id itself when unknown)."""
@@ -84,6 +100,8 @@ class Module:
     toc: tuple[Heading, ...]
     words: int
     path: str
+    # None: complete once its quiz is passed (by the click when it has none); "read": always by the click.
+    completion: str | None = None
 
     @property
     def anchors(self) -> frozenset[str]:
@@ -146,13 +164,14 @@ class _Checker:
     def add(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.path, line, message))
 
-    def field(self, data: Any, key: str, kind: type, *, required: bool = True, default: Any = None) -> Any:
+    def field(self, data: Any, key: str, kind: type | tuple[type, ...], *, required: bool = True,
+              default: Any = None) -> Any:
         if key not in data:
             if required:
                 self.add(strict_yaml.line_of(data), f"missing required field '{key}'")
             return default
         value = data[key]
-        ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+        ok = isinstance(value, kind) and not (kind is not bool and isinstance(value, bool))
         if not ok:
             self.add(strict_yaml.line_of(data, key), f"'{key}' must be {_kind_name(kind)}")
             return default
@@ -179,7 +198,9 @@ class _Checker:
         return out
 
 
-def _kind_name(kind: type) -> str:
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    if isinstance(kind, tuple):
+        return "a number"
     return {str: "text", int: "a whole number", list: "a list", dict: "a mapping", float: "a number"}.get(
         kind, kind.__name__
     )
@@ -248,7 +269,46 @@ def load_registry(content_dir: Path, problems: list[Problem]) -> Registry:
         missing = [r for r in required if r not in {x.id for x in have}]
         if missing and key in data:
             check.add(strict_yaml.line_of(data, key), f"'{key}' must include {', '.join(missing)}")
-    return Registry(tuple(sorted(tracks, key=lambda t: (t.order, t.id))), owner_roles, areas)
+    near_miss = _near_miss(data, check, {r.id for r in owner_roles})
+    return Registry(tuple(sorted(tracks, key=lambda t: (t.order, t.id))), owner_roles, areas, near_miss)
+
+
+def _near_miss(data: Any, check: _Checker, roles: set[str]) -> tuple[NearMiss, ...]:
+    """The optional ``near_miss`` list: {given, key, credit} entries with known roles and a credit from 0 to 1."""
+    entries = check.field(data, "near_miss", list, required=False, default=[])
+    found: list[NearMiss] = []
+    seen: dict[tuple[str, str], int] = {}
+    for i, entry in enumerate(entries):
+        line = strict_yaml.line_of(entries, i)
+        if not isinstance(entry, dict):
+            check.add(line, "each entry of 'near_miss' must be a mapping {given, key, credit}")
+            continue
+        for key in entry:
+            if key not in ("given", "key", "credit"):
+                check.add(strict_yaml.line_of(entry, key, line), f"near_miss: unknown field '{key}'")
+        given, key = check.field(entry, "given", str), check.field(entry, "key", str)
+        credit = check.field(entry, "credit", (int, float))
+        bad = False
+        for name, role in (("given", given), ("key", key)):
+            if role is not None and role not in roles:
+                check.add(strict_yaml.line_of(entry, name, line), f"near_miss: unknown role '{role}'")
+                bad = True
+        if credit is None:
+            bad = True
+        elif not 0 <= credit <= 1:
+            check.add(strict_yaml.line_of(entry, "credit", line), f"near_miss: credit {credit} is outside 0..1")
+            bad = True
+        if given is not None and given == key:
+            check.add(line, f"near_miss: '{given}' is the key itself, which earns full credit")
+            bad = True
+        if bad or given is None or key is None:
+            continue
+        if (given, key) in seen:
+            check.add(line, f"near_miss: duplicate pair {given} for {key} (first at line {seen[(given, key)]})")
+            continue
+        seen[(given, key)] = line
+        found.append(NearMiss(given, key, Fraction(str(credit))))
+    return tuple(found)
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
@@ -295,7 +355,11 @@ def _load_module(path: Path, registry: Registry, problems: list[Problem]) -> _Dr
     minutes = check.field(meta, "minutes", int)
     areas = check.id_list(meta, "areas")
     prerequisites = check.id_list(meta, "prerequisites")
-    known = {"id", "title", "track", "order", "summary", "minutes", "areas", "prerequisites"}
+    completion = check.field(meta, "completion", str, required=False)
+    if completion is not None and completion != "read":
+        check.add(strict_yaml.line_of(meta, "completion"),
+                  f"'completion' must be 'read' (got '{completion}'); leave it out to complete the module by its quiz")
+    known = {"id", "title", "track", "order", "summary", "minutes", "areas", "prerequisites", "completion"}
     for key in meta:
         if key not in known:
             check.add(strict_yaml.line_of(meta, key), f"unknown field '{key}'")
@@ -317,7 +381,7 @@ def _load_module(path: Path, registry: Registry, problems: list[Problem]) -> _Dr
     module = Module(
         id=module_id, title=title, track=track, order=order, summary=summary, minutes=minutes,  # type: ignore[arg-type]
         areas=tuple(areas), prerequisites=tuple(prerequisites), html=rendered.html, toc=rendered.toc,
-        words=len(re.findall(r"\b\w[\w'’-]*\b", body)), path=check.path,
+        words=len(re.findall(r"\b\w[\w'’-]*\b", body)), path=check.path, completion=completion,
     )
     lines = {key: strict_yaml.line_of(meta, key) for key in ("id", "prerequisites", "order")}
     if "prerequisites" in meta:

@@ -59,3 +59,10 @@ ROUTES += [
     ("GET", "/admin/overview?cohorts=5&mentors=x", "admin.overview", _organisation(200)),
     ("GET", "/admin/overview.csv", "admin.overview_csv", _organisation(200)),
 ]
+
+# Learners' flags on questions.
+ROUTES += [
+    ("GET", "/admin/flags", "admin.flags", _admin(200)),
+    ("GET", "/admin/flags?all=1", "admin.flags", _admin(200)),
+    ("POST", "/admin/flags/scope-check/q1/resolve", "admin.resolve_flags", _admin(200)),  # no reply: the page again
+]

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, PasswordField, SelectField, StringField
+from wtforms import DateField, EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from ...core.operating_model import INHERIT_LABEL, LABELS, MODELS
 from ...core.schedule import DEFAULT_TIME_ZONE, time_zone_names
+from ...services.follow_up import MAX_FLAG
 from ..forms_common import ACCESS_ROLE_CHOICES, MultiCheckboxField
 
 
@@ -100,3 +101,13 @@ class SettingsForm(FlaskForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.time_zone.choices = [SelectChoice(name, name.replace("_", " ")) for name in time_zone_names()]
+
+
+class ReplyForm(FlaskForm):
+    """The reply that resolves every open flag on a question (the learners read it)."""
+
+    reply = TextAreaField(
+        "Reply to the learners",
+        validators=[DataRequired(message="Write the reply the learners will read."),
+                    Length(max=MAX_FLAG, message=f"Keep the reply under {MAX_FLAG:,} characters.")],
+    )
