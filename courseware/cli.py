@@ -174,7 +174,7 @@ def grade_command(quiz_file: Path, answers_file: Path, model: str, content_dir: 
     import json
 
     from .core.catalog import load_catalog
-    from .core.grading import AnswerError, grade
+    from .core.grading import AnswerError, grade, words_json
     from .core.quiz import load_quiz_file
 
     try:
@@ -192,7 +192,7 @@ def grade_command(quiz_file: Path, answers_file: Path, model: str, content_dir: 
         result = grade(quiz, answers, model)
     except AnswerError as exc:
         _fail(f"{answers_file}: {exc}")
-    click.echo(json.dumps(result.to_json(), indent=2))
+    click.echo(json.dumps(words_json(result.to_json(), quiz, catalog.registry), indent=2))
 
 
 def _configured_dir(key: str) -> Path:

@@ -105,15 +105,21 @@ def test_grade_prints_json(tmp_path: Path) -> None:
         "quiz": "scope-check", "model": "separate", "points": 5, "max_points": 11, "score": 45.5, "passed": False,
         "areas": {"scope": 0.0, "budget": 66.7, "time": 0.0, "risk": 66.7, "communication": 33.3},
         "questions": [
-            {"id": "q1", "points": 0, "max_points": 1, "items": [item(None, "scope", "am", "pm", 0, 1)]},
+            {"id": "q1", "points": 0, "max_points": 1,
+             "items": [{**item(None, "scope", "am", "pm", 0, 1), "feedback": "The PM sizes it; the AM takes it to the client."}],
+             "explanation": "Client-driven change is handled strategically by the AM."},
             {"id": "q2", "points": 2, "max_points": 4, "items": [  # 1 point per task
                 item("t1", "budget", "pm", "pm", 1, 1), item("t2", "budget", "pm", "am", 0, 1),
-                item("t3", "budget", "am", "am", 1, 1), item("t4", "time", "pm", None, 0, 1)]},
+                item("t3", "budget", "am", "am", 1, 1), item("t4", "time", "pm", None, 0, 1)],
+             "explanation": "Execution is the PM's; on a small hybrid account, the AM's."},
             {"id": "q3", "points": 2, "max_points": 3, "items": [
                 item("am", "risk", "I", "I", 1, 1), item("pm", "risk", "A", "R", 0, 1), item("pmo", "risk", "C", "C", 1, 1)],
-             "rule_breaks": ["No role is Accountable: a RACI has exactly one A."]},  # I, R, C: no A at all
-            {"id": "q4", "points": 0, "max_points": 2, "items": [item(None, "communication", "a,c", "a,b", 0, 2)]},
-            {"id": "q5", "points": 1, "max_points": 1, "items": [item(None, "communication", "a", "a", 1, 1)]},
+             "rule_breaks": ["No role is Accountable: a RACI has exactly one A."],  # I, R, C: no A at all
+             "explanation": "The PM is accountable for delivery risk."},
+            {"id": "q4", "points": 0, "max_points": 2, "items": [item(None, "communication", "a,c", "a,b", 0, 2)],
+             "explanation": "One voice per message, agreed up front."},
+            {"id": "q5", "points": 1, "max_points": 1, "items": [item(None, "communication", "a", "a", 1, 1)],
+             "explanation": "PMs update clients on progress directly."},
         ],
         "misroutes": [{"question": "q1", "task": None, "expected": "am", "given": "pm"},
                       {"question": "q2", "task": "t2", "expected": "pm", "given": "am"}],

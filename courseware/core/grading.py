@@ -20,12 +20,14 @@ from fractions import Fraction
 from math import floor
 from typing import Any
 
+from .catalog import Registry
 from .operating_model import MODELS
 from .questions import NEAR_MISS, QUESTION_TYPES, AnswerError, ItemResult, Layout, Question, RuleBreak
 from .quiz import Quiz
 
 __all__ = ["AnswerError", "Grade", "ItemResult", "Misroute", "QuestionResult", "Review", "ReviewedQuestion",
-           "area_percentages", "check_answers", "checks_rules", "grade", "misroutes", "percent", "review", "rule_breaks"]
+           "area_percentages", "check_answers", "checks_rules", "grade", "misroutes", "percent", "review", "rule_breaks",
+           "words_json"]
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,24 @@ class Grade:
         if self.drawn is not None:
             data["drawn"] = list(self.drawn)
         return data
+
+
+def words_json(data: dict[str, Any], quiz: Quiz, registry: Registry) -> dict[str, Any]:
+    """``Grade.to_json`` plus what the learner reads under the graded model: each question's ``explanation`` and,
+    where an item has one, its ``feedback`` (per-model texts chosen) — the ``courseware grade`` output."""
+    model = data["model"]
+    for entry in data["questions"]:
+        question = quiz.question(entry["id"])
+        if question is None:
+            continue
+        entry["explanation"] = question.explanation_for(model)
+        for item in entry["items"]:
+            stored = ItemResult(question.id, item["item"] or "", question.type, item["area"], item["expected"],
+                                item["given"], item["credit"] == 1, Fraction(0), Fraction(0))
+            feedback = question.describe_for(stored, registry, model).feedback
+            if feedback:
+                item["feedback"] = feedback
+    return data
 
 
 def _question_json(q: QuestionResult) -> dict[str, Any]:

@@ -32,15 +32,16 @@ class Regraded:
     new_score: float
     old_passed: bool | None
     new_passed: bool
+    questions: tuple[str, ...] = ()  # the questions whose graded items changed (a key, points, a near miss…)
 
     def line(self) -> str:
-        """'attempt 12 (lee@example.com #2): 62.5 → 75.0, not passed → passed'."""
+        """'attempt 12 (lee@example.com #2): 62.5 → 75.0, not passed → passed; changed: q1'."""
         def passed(value: bool | None) -> str:
             return "passed" if value else "not passed"
 
         old = "—" if self.old_score is None else f"{self.old_score:.1f}"
         return (f"attempt {self.attempt_id} ({self.email} #{self.number}): {old} → {self.new_score:.1f}, "
-                f"{passed(self.old_passed)} → {passed(self.new_passed)}")
+                f"{passed(self.old_passed)} → {passed(self.new_passed)}; changed: {', '.join(self.questions)}")
 
 
 @dataclass
@@ -58,11 +59,18 @@ def _item_key(question: str, item: str, expected: str, given: str | None, points
     return question, item, expected, given, round(points, 6), round(max_points, 6), reason
 
 
-def _same(attempt: Attempt, stored: list[tuple[object, ...]], result: Grade) -> bool:
-    fresh = sorted((_item_key(i.question_id, i.item_id, i.expected, i.given, float(i.points), float(i.max_points),
-                              i.reason) for i in result.items), key=repr)
-    return (round(attempt.points or 0, 6) == round(float(result.points), 6) and attempt.score == result.score
-            and bool(attempt.passed) == result.passed and sorted(stored, key=repr) == fresh)
+def _changed_questions(stored: list[tuple[object, ...]], result: Grade) -> tuple[str, ...]:
+    """The questions whose graded items differ between what is stored and the new grade, in the grade's order."""
+    fresh = [_item_key(i.question_id, i.item_id, i.expected, i.given, float(i.points), float(i.max_points), i.reason)
+             for i in result.items]
+    before: dict[object, set[tuple[object, ...]]] = {}
+    after: dict[object, set[tuple[object, ...]]] = {}
+    for key in stored:
+        before.setdefault(key[0], set()).add(key)
+    for key in fresh:
+        after.setdefault(key[0], set()).add(key)
+    order = list(dict.fromkeys([*after, *before]))
+    return tuple(str(q) for q in order if before.get(q) != after.get(q))
 
 
 def regrade_quiz(session: Session, quiz: Quiz, *, dry_run: bool = False, reason: str = DEFAULT_REASON,
@@ -93,10 +101,14 @@ def regrade_quiz(session: Session, quiz: Quiz, *, dry_run: bool = False, reason:
             continue
         keys = [_item_key(i.question_id, i.item_id, i.expected, i.given, float(i.points), float(i.max_points), i.reason)
                 for i in stored]
-        if _same(attempt, keys, result):
+        questions = _changed_questions(keys, result)
+        same_grade = (round(attempt.points or 0, 6) == round(float(result.points), 6) and attempt.score == result.score
+                      and bool(attempt.passed) == result.passed)
+        if same_grade and not questions:
             report.unchanged += 1
             continue
-        change = Regraded(attempt.id, email, attempt.number, attempt.score, result.score, attempt.passed, result.passed)
+        change = Regraded(attempt.id, email, attempt.number, attempt.score, result.score, attempt.passed, result.passed,
+                          questions)
         report.changed.append(change)
         if not dry_run:
             _write(session, quiz, attempt, email, result, reason, actor_id)
