@@ -53,8 +53,9 @@ MENTEES = {
 # Quiz attempts of the named learners: (quiz id, skill 0-1, days ago), in the order taken.
 ATTEMPTS = {
     "learner@example.com": [("pmp-scope-quiz", 0.45, 9), ("pmp-scope-quiz", 0.7, 4), ("pmp-time-quiz", 0.55, 2)],
-    "priya@example.com": [("pmp-scope-quiz", 0.9, 50), ("pmp-time-quiz", 0.95, 46), ("pmp-risk-quiz", 0.85, 40),
-                          ("pmp-quality-quiz", 0.95, 35), ("pmp-budget-quiz", 0.7, 30), ("pmp-budget-quiz", 0.95, 29),
+    "priya@example.com": [("pmp-scope-quiz", 0.9, 50), ("pmp-scope-quiz", 1.0, 48), ("pmp-time-quiz", 0.95, 46),
+                          ("pmp-risk-quiz", 0.85, 40), ("pmp-quality-quiz", 0.95, 35), ("pmp-budget-quiz", 0.7, 30),
+                          ("pmp-budget-quiz", 1.0, 29),
                           ("redundant-communication-quiz", 1.0, 26), ("lack-of-accountability-quiz", 1.0, 24),
                           ("role-friction-quiz", 1.0, 22), ("ideal-structure-quiz", 1.0, 18),
                           ("hybrid-model-quiz", 0.97, 12), ("choosing-a-structure-quiz", 1.0, 8),

@@ -29,10 +29,11 @@ PARTIAL = {"q__q1": "pm", "q__q2__t1": "pm", "q__q2__t2": "am", "q__q2__t3": "am
            "q__q3__pm": "R", "q__q3__pmo": "C", "q__q4": ["a", "b"], "q__q5": "a"}
 PERFECT = {"q__q1": "am", "q__q2__t1": "pm", "q__q2__t2": "pm", "q__q2__t3": "am", "q__q2__t4": "pm",
            "q__q3__am": "I", "q__q3__pm": "A", "q__q3__pmo": "C", "q__q4": ["a", "c"], "q__q5": "a"}
-# What a result page holds only when keys are shown: explanations, feedback, a key's words, the misroute key.
+# What a result page holds only when keys are shown: explanations, feedback, a key's words, the misroute key,
+# and "Read more" links to a heading (headings often name the owner; while hidden the link goes to the module).
 KEY_TEXTS = ["Client-driven change is handled strategically by the AM.", "Execution is the PM's; on a small hybrid account",
              "One voice per message, agreed up front.", "Agree channels at kickoff", "under the separate model it is",
-             "<th>Key</th>"]
+             "<th>Key</th>", 'href="/modules/scope#change-requests"']
 
 
 def sign_in(app: Flask, email: str) -> FlaskClient:
@@ -133,6 +134,7 @@ def test_after_passing_hides_keys_until_passed(app: Flask, people, ready: None) 
     assert re.search(r"<span>Budget</span><strong>66\.7 %</strong>", page)  # the areas stay
     assert "You routed “Re-forecast the production budget” to Account Manager, which is not its owner." in page
     assert "Keys, feedback and explanations appear once you pass this quiz or have no attempt left." in page
+    assert 'Read more: <a href="/modules/scope">Scope</a>' in page
     for text in KEY_TEXTS:
         assert text not in page, text
     take(learner, PERFECT)  # passed: every result shows its keys now, the first one included

@@ -118,6 +118,7 @@ def test_flags_are_grouped_by_question_and_answered(app: Flask, org: dict[str, i
     admin = sign_in(app, "admin@example.com")
     flags = unescape(admin.get("/admin/flags").data.decode())
     assert "Scope: who owns it? · q1" in flags and "2 open flags" in flags
+    assert "<strong>Key:</strong> Account Manager" in flags  # the same under both models: one line
     assert "“The PM talks to the client here”" in flags and "“Same doubt”" in flags
     resolve = "/admin/flags/scope-check/q1/resolve"
     assert "Write the reply the learners will read." in admin.post(resolve, data={"reply": ""}).data.decode()

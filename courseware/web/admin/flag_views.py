@@ -6,21 +6,40 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from ...core.catalog import Registry
 from ...core.errors import InvalidInput
+from ...core.operating_model import LABELS, MODELS
+from ...core.quiz import QuizBank
 from ...persistence import follow_up as flag_queries
 from ...services import follow_up
-from ..db import get_db, quiz_bank
+from ..db import catalog, get_db, quiz_bank
 from ..forms_common import field_error
 from ..security import access_role_required
 from . import bp
 from .forms import ReplyForm
 
 
+def question_keys(quizzes: QuizBank, quiz_id: str, question_id: str, registry: Registry) -> list[tuple[str, str]]:
+    """Today's key of a question in words, per operating model (one line when the models agree)."""
+    quiz = quizzes.get(quiz_id)
+    question = quiz.question(question_id) if quiz is not None else None
+    if question is None:
+        return []
+    keys = []
+    for model in MODELS:
+        words = [question.describe_for(item, registry, model) for item in question.score(None, model)]
+        keys.append((LABELS[model], "; ".join(f"{w.label}: {w.expected}" if item.item_id else w.expected
+                                              for w, item in zip(words, question.score(None, model), strict=True))))
+    return keys[:1] if len({text for _, text in keys}) == 1 else keys
+
+
 def _page(form: ReplyForm | None = None, question: tuple[str, str] | None = None, status: int = 200) -> tuple[str, int]:
     everything = request.args.get("all") == "1"
     groups = flag_queries.flagged_questions(get_db(), include_resolved=everything)
+    keys = {(g.quiz_id, g.question_id): question_keys(quiz_bank(), g.quiz_id, g.question_id, catalog().registry)
+            for g in groups}
     return render_template("admin/flags.html", groups=groups, quizzes=quiz_bank(), form=form, failed=question,
-                           blank=ReplyForm(formdata=None), everything=everything), status
+                           blank=ReplyForm(formdata=None), everything=everything, keys=keys), status
 
 
 @bp.route("/flags")

@@ -96,13 +96,16 @@ def _item_view(question: Question[Any] | None, item: ItemResult, current: bool, 
                     words.feedback if current and keys else "", partly)
 
 
-def _see(question: Question[Any], catalog: Catalog) -> tuple[str | None, str | None]:
+def _see(question: Question[Any], catalog: Catalog, keys: bool = True) -> tuple[str | None, str | None]:
+    """The "Read more" link; while keys are hidden only to the module, as a heading often names the owner."""
     if not question.see:
         return None, None
     module_id, _, anchor = question.see.partition("#")
     module = catalog.get(module_id)
     if module is None:
         return None, None
+    if not keys:
+        anchor = ""
     heading = next((h.title for h in module.toc if h.anchor == anchor), None)
     return (f"/modules/{module_id}" + (f"#{anchor}" if anchor else ""),
             module.title + (f" — {heading}" if heading else ""))
@@ -114,7 +117,7 @@ def _question_view(number: int, reviewed: ReviewedQuestion, catalog: Catalog, mo
     items = tuple(_item_view(q, item, reviewed.current, registry, model, keys) for item in reviewed.items)
     kind = QUESTION_TYPES.get(reviewed.items[0].kind) if reviewed.items else None
     heading = q.item_heading if q is not None else (kind.item_heading if kind is not None else "")
-    see_url, see_title = _see(q, catalog) if q is not None else (None, None)
+    see_url, see_title = _see(q, catalog, keys) if q is not None else (None, None)
     if q is None:
         note = "This question is no longer in the quiz; it is shown with the points it earned."
     elif not reviewed.current:
