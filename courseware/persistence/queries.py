@@ -74,15 +74,6 @@ def principal_of(user: User) -> Principal:
 
 
 _PROGRESS = ModuleProgress.__table__
-_PROGRESS_OF_USER = select(_PROGRESS.c.module_id, _PROGRESS.c.completed_at).where(_PROGRESS.c.user_id == bindparam("user_id"))
-
-
-def progress_sets(session: Session, user_id: int) -> tuple[set[str], set[str]]:
-    """(completed module ids, started module ids) of one user, in one Core query."""
-    rows = session.execute(_PROGRESS_OF_USER, {"user_id": user_id}).all()
-    return {m for m, done in rows if done is not None}, {m for m, _ in rows}
-
-
 _STANDING = union_all(
     select(literal("module", String).label("kind"), _PROGRESS.c.module_id.label("item"),
            (_PROGRESS.c.completed_at.is_not(None)).label("done"))

@@ -114,3 +114,20 @@ def test_regrade_of_an_unknown_quiz_exits_2(app: Flask) -> None:
     result = app.test_cli_runner().invoke(args=["regrade", "no-such-quiz"])
     assert result.exit_code == 2
     assert "courseware: unknown quiz 'no-such-quiz'" in result.output
+
+
+def test_answers_that_no_longer_fit_leave_the_attempt_as_it_was(app: Flask, db: Session) -> None:
+    lee = _take(app, db, "lee@example.com", PARTIAL)
+    state = state_of(app)
+    quiz = state.quizzes.get("scope-check")
+    assert quiz is not None
+    narrower = replace(quiz, questions=tuple(replace(q, options=("am", "shared")) if q.id == "q1" else q
+                                             for q in quiz.questions))  # Lee's "pm" is no longer offered
+    state.quizzes = QuizBank((narrower,))
+    result = app.test_cli_runner().invoke(args=["regrade", "scope-check"])
+    assert result.output.splitlines() == [
+        f"attempt {lee} (lee@example.com #1): not regraded, its answers no longer fit the quiz (question q1: 'pm' is "
+        "not one of its options (am, shared)); its recorded grade stands",
+        "scope-check: 0 attempt(s) changed, 0 unchanged, 1 not regraded.",
+    ]
+    assert _scores(db) == {lee: (45.5, False)}

@@ -211,3 +211,18 @@ def test_raci_rule_breaks_are_flagged_on_the_result_page(app: Flask, people, rea
     learner = sign_in(app, "learner@example.com")
     page = unescape(learner.get(take(learner, {**PARTIAL, "q__q3__am": "A", "q__q3__pm": "A"})).data.decode())
     assert "RACI rule:</strong> 2 roles are Accountable (Account Manager, Project Manager): a RACI has exactly one A." in page
+
+
+def test_a_hidden_key_keeps_the_rule_that_would_reveal_it_off_the_page(app: Flask, people, ready: None) -> None:  # type: ignore[no-untyped-def]
+    def with_an_r(quiz: Quiz) -> Quiz:
+        q3 = replace(quiz.question("q3"), answer={"am": "R", "pm": "A", "pmo": "C"})  # type: ignore[arg-type]
+        return replace(quiz, reveal="after-passing", questions=tuple(q3 if q.id == "q3" else q for q in quiz.questions))
+
+    edit_quiz(app, with_an_r)
+    learner = sign_in(app, "learner@example.com")
+    url = take(learner, {**PARTIAL, "q__q3__am": "A", "q__q3__pm": "A", "q__q3__pmo": "C"})
+    hidden = unescape(learner.get(url).data.decode())
+    assert "2 roles are Accountable (Account Manager, Project Manager)" in hidden  # a rule of every RACI
+    assert "No role is Responsible" not in hidden  # it applies only because the key has an R: hidden with the key
+    take(learner, PERFECT | {"q__q3__am": "R"})  # passed: keys shown
+    assert "No role is Responsible: someone has to do the work." in unescape(learner.get(url).data.decode())

@@ -63,6 +63,7 @@ class RuleBreak:
     rule: str
     message: str  # with ``{roles}`` where the roles go
     roles: tuple[str, ...] = ()
+    reveals_key: bool = False  # saying it tells something of the key (kept off a result page that hides keys)
 
     def text(self, label: Callable[[str], str] = str) -> str:
         """The message with the roles named by ``label`` (ids by default)."""

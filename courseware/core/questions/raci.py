@@ -121,7 +121,8 @@ class RaciQuestion(Question[dict[str, str]]):
                 else "No role is Accountable: a RACI has exactly one A.", accountable))
         responsible = sum(1 for letter in given.values() if letter == "R")
         if responsible_break(responsible, sum(1 for i in items if i.expected == "R")):
-            breaks.append(RuleBreak(SOMEONE_RESPONSIBLE, "No role is Responsible: someone has to do the work."))
+            breaks.append(RuleBreak(SOMEONE_RESPONSIBLE, "No role is Responsible: someone has to do the work.",
+                                    reveals_key=True))  # it applies only where the key gives an R
         return tuple(breaks)
 
     def inputs(self, layout: Layout, registry: Registry) -> tuple[Input, ...]:

@@ -126,7 +126,7 @@ def _question_view(number: int, reviewed: ReviewedQuestion, catalog: Catalog, mo
     else:
         note = ""
     explanation = q.explanation_for(model) if q is not None and reviewed.current and keys else ""
-    breaks = tuple(b.text(registry.owner_role_label) for b in reviewed.rule_breaks)
+    breaks = tuple(b.text(registry.owner_role_label) for b in reviewed.rule_breaks if keys or not b.reveals_key)
     return QuestionView(number, reviewed.id, q.prompt if q else f"Question {reviewed.id}", heading,
                         float(reviewed.points), float(reviewed.max_points), items, explanation, see_url, see_title,
                         note, breaks)
