@@ -207,33 +207,25 @@ def confusion(session: Session, cohort_id: int, mentor_id: int | None) -> list[C
 def hardest_questions(session: Session, cohort_id: int, mentor_id: int | None, limit: int = 10,
                       min_answers: int = MIN_ANSWERS) -> HardestQuestions:
     """The questions with the lowest share of items answered correctly (ties: most answered first), counting only
-    questions answered at least ``min_answers`` times, and how many have fewer answers — one query."""
+    questions answered at least ``min_answers`` times, and how many have fewer answers — one query, one pass.
+
+    Questions with too few answers sort after the others, so the page's rows come first and the count of the
+    rest travels on every row (as a window over the grouped questions).
+    """
     scope = _scope(cohort_id, mentor_id)
-    per_question = (
-        select(AttemptItem.quiz_id, AttemptItem.question_id,
-               func.count(distinct(AttemptItem.attempt_id)).label("answers"),
-               as_float(count_if(AttemptItem.correct.is_(True)) * 1.0 / func.count()).label("share"))
+    answers = func.count(distinct(AttemptItem.attempt_id))
+    share = as_float(count_if(AttemptItem.correct.is_(True)) * 1.0 / func.count())
+    enough = case((answers >= min_answers, 0), else_=1)
+    rows = session.execute(
+        select(AttemptItem.quiz_id, AttemptItem.question_id, answers.label("answers"), share.label("share"),
+               func.sum(enough).over().label("too_few"))
         .where(in_ids(AttemptItem.user_id, select(scope.c.user_id)))
         .group_by(AttemptItem.quiz_id, AttemptItem.question_id)
-        .subquery("per_question")
-    )
-    too_few = select(func.count()).where(per_question.c.answers < min_answers).scalar_subquery()
-    ranked = (
-        select(per_question.c.quiz_id, per_question.c.question_id, per_question.c.answers, per_question.c.share)
-        .where(per_question.c.answers >= min_answers)
-        .order_by(per_question.c.share, per_question.c.answers.desc(), per_question.c.quiz_id,
-                  per_question.c.question_id)
+        .order_by(enough, share, answers.desc(), AttemptItem.quiz_id, AttemptItem.question_id)
         .limit(limit)
-        .subquery("ranked")
-    )
-    # The count travels on every row, and alone (quiz_id NULL) when no question has enough answers yet.
-    rows = session.execute(
-        select(ranked.c.quiz_id, ranked.c.question_id, ranked.c.answers, ranked.c.share, too_few.label("too_few"))
-        .select_from(select(literal(1).label("one")).subquery("one"))
-        .outerjoin(ranked, literal(True))
-        .order_by(ranked.c.share, ranked.c.answers.desc(), ranked.c.quiz_id, ranked.c.question_id)
     ).all()
-    stats = [QuestionStat(r.quiz_id, r.question_id, int(r.answers), float(r.share)) for r in rows if r.quiz_id]
+    stats = [QuestionStat(r.quiz_id, r.question_id, int(r.answers), float(r.share)) for r in rows
+             if r.answers >= min_answers]
     return HardestQuestions(stats, int(rows[0].too_few or 0) if rows else 0, min_answers)
 
 
