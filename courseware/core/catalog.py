@@ -16,6 +16,7 @@ from typing import Any
 
 from . import strict_yaml
 from .errors import ContentError, Problem
+from .near_miss import NearMiss, parse_near_miss
 from .rendering import Heading, RenderError, render_content
 
 REGISTRY_FILE = "registry.yaml"
@@ -50,15 +51,6 @@ class Area:
     id: str
     label: str
     description: str
-
-
-@dataclass(frozen=True)
-class NearMiss:
-    """Partial credit for giving the owner role ``given`` where the key is ``key`` (quizzes opt in with near_miss: true)."""
-
-    given: str
-    key: str
-    credit: Fraction  # between 0 and 1
 
 
 @dataclass(frozen=True)
@@ -269,46 +261,8 @@ def load_registry(content_dir: Path, problems: list[Problem]) -> Registry:
         missing = [r for r in required if r not in {x.id for x in have}]
         if missing and key in data:
             check.add(strict_yaml.line_of(data, key), f"'{key}' must include {', '.join(missing)}")
-    near_miss = _near_miss(data, check, {r.id for r in owner_roles})
+    near_miss = parse_near_miss(data, check, {r.id for r in owner_roles})
     return Registry(tuple(sorted(tracks, key=lambda t: (t.order, t.id))), owner_roles, areas, near_miss)
-
-
-def _near_miss(data: Any, check: _Checker, roles: set[str]) -> tuple[NearMiss, ...]:
-    """The optional ``near_miss`` list: {given, key, credit} entries with known roles and a credit from 0 to 1."""
-    entries = check.field(data, "near_miss", list, required=False, default=[])
-    found: list[NearMiss] = []
-    seen: dict[tuple[str, str], int] = {}
-    for i, entry in enumerate(entries):
-        line = strict_yaml.line_of(entries, i)
-        if not isinstance(entry, dict):
-            check.add(line, "each entry of 'near_miss' must be a mapping {given, key, credit}")
-            continue
-        for key in entry:
-            if key not in ("given", "key", "credit"):
-                check.add(strict_yaml.line_of(entry, key, line), f"near_miss: unknown field '{key}'")
-        given, key = check.field(entry, "given", str), check.field(entry, "key", str)
-        credit = check.field(entry, "credit", (int, float))
-        bad = False
-        for name, role in (("given", given), ("key", key)):
-            if role is not None and role not in roles:
-                check.add(strict_yaml.line_of(entry, name, line), f"near_miss: unknown role '{role}'")
-                bad = True
-        if credit is None:
-            bad = True
-        elif not 0 <= credit <= 1:
-            check.add(strict_yaml.line_of(entry, "credit", line), f"near_miss: credit {credit} is outside 0..1")
-            bad = True
-        if given is not None and given == key:
-            check.add(line, f"near_miss: '{given}' is the key itself, which earns full credit")
-            bad = True
-        if bad or given is None or key is None:
-            continue
-        if (given, key) in seen:
-            check.add(line, f"near_miss: duplicate pair {given} for {key} (first at line {seen[(given, key)]})")
-            continue
-        seen[(given, key)] = line
-        found.append(NearMiss(given, key, Fraction(str(credit))))
-    return tuple(found)
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:

@@ -12,6 +12,7 @@ from ...core.operating_model import DESCRIPTIONS as MODEL_TEXT
 from ...core.progress import finish_first, quiz_missing
 from ...core.quiz import Quiz
 from ...persistence import queries
+from ...persistence.models import Attempt
 from ...services import attempt_grants, follow_up
 from ...services import attempts as attempt_service
 from ...services.organisation import effective_model
@@ -123,7 +124,7 @@ def request_attempt(quiz_id: str) -> Response | tuple[str, int]:
     return redirect(url_for("quiz.intro", quiz_id=quiz.id))
 
 
-def _result(found_quiz: Quiz, attempt, flag_form: FlagForm | None = None, status: int = 200) -> tuple[str, int]:  # type: ignore[no-untyped-def]
+def _result(found_quiz: Quiz, attempt: Attempt, flag_form: FlagForm | None = None, status: int = 200) -> tuple[str, int]:
     standing = attempt_service.standing_on(get_db(), current_user.id, found_quiz.id)
     return render_result(found_quiz, attempt, keys=standing.keys_visible(found_quiz),
                          flag_form=flag_form or FlagForm(), status=status)
