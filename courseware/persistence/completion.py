@@ -90,6 +90,30 @@ def completions(rule: CompletionRule, who: Who | None = None) -> Subquery:
     return union_all(read, every_quiz).subquery("completions")
 
 
+def read_complete(rule: CompletionRule) -> ColumnElement[bool]:
+    """SQL: a module_progress row that completes its module (marked, and a module completed by reading)."""
+    return and_(ModuleProgress.completed_at.is_not(None), ModuleProgress.module_id.in_(rule.by_reading))
+
+
+def quiz_completions_by_module(rule: CompletionRule, who: Who | None = None) -> Subquery:
+    """(module_id, completed): how many learners (of ``who``) completed each module its quizzes complete."""
+    if _one_quiz_each(rule):
+        return (
+            _passes(rule, who)
+            .add_columns(_module_of(rule, Attempt.quiz_id).label("module_id"),
+                         func.count(distinct(Attempt.user_id)).label("completed"))
+            .group_by(Attempt.quiz_id)
+            .subquery("quiz_completions")
+        )
+    done = completions(rule, who)
+    return (
+        select(done.c.module_id, func.count().label("completed"))
+        .where(done.c.module_id.in_([m for m, _ in rule.by_quiz]))
+        .group_by(done.c.module_id)
+        .subquery("quiz_completions")
+    )
+
+
 def completion_counts(rule: CompletionRule, who: Who | None = None) -> Subquery:
     """(user_id, completed): how many modules of the course each learner (of ``who``) has completed."""
     if not _one_quiz_each(rule):

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from courseware.core.progress import CompletionRule
-from courseware.persistence.completion import completion_counts, completions, module_done
+from courseware.persistence.completion import completion_counts, completions, module_done, quiz_completions_by_module
 from courseware.persistence.models import Attempt, ModuleProgress
 from courseware.persistence.queries import learner_standing
 from tests.conftest import make_user
@@ -82,3 +82,10 @@ def test_a_module_is_complete_when_the_last_of_its_quizzes_is_first_passed(db: S
 
     assert completed_at(ONE_QUIZ) == day(3)  # qa passed on day 3
     assert completed_at(TWO_QUIZZES) == day(6)  # qb's first pass, on day 6, completes it
+
+
+@pytest.mark.parametrize(("rule", "learners_done"), [(ONE_QUIZ, 2), (TWO_QUIZZES, 1)])  # u1 and u2; u2 alone
+def test_learners_who_completed_each_quiz_module(db: Session, learners: dict[str, int], rule: CompletionRule,
+                                                 learners_done: int) -> None:
+    counts = quiz_completions_by_module(rule)
+    assert [tuple(r) for r in db.execute(select(counts.c.module_id, counts.c.completed))] == [("scope", learners_done)]

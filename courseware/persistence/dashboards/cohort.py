@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from ...core.progress import CompletionRule
 from ...core.questions import ROUTED_KINDS
-from ..completion import completions
+from ..completion import completions, quiz_completions_by_module, read_complete
 from ..models import AttemptItem, Cohort, ModuleProgress, User
 from ..paging import limit_page
 from ..scope import within_scope
@@ -158,17 +158,21 @@ def _scope(cohort_id: int, mentor_id: int | None) -> CTE:
 def module_stats(session: Session, cohort_id: int, mentor_id: int | None, rule: CompletionRule) -> list[ModuleStat]:
     """Started and completed (by the completion rule) counts per module of the course — one query.
 
-    The query groups every module the learners touched (a handful) and the course's are kept
-    afterwards: filtering by module in SQL would tempt SQLite into scanning the module index.
+    One pass over the learners' progress counts the modules opened and those completed by reading; the
+    modules their quizzes complete are counted from the passed attempts.  Every module the learners touched
+    (a handful) is grouped and the course's are kept afterwards: filtering by module in SQL would tempt
+    SQLite into scanning the module index.
     """
     scope = _scope(cohort_id, mentor_id)
-    done = completions(rule, of_people(scope))
-    both = union_all(
-        select(ModuleProgress.module_id, func.count().label("started"), literal(0, Integer).label("completed"))
+    parts: list[Select[Any]] = [
+        select(ModuleProgress.module_id, func.count().label("started"), count_if(read_complete(rule)).label("completed"))
         .where(in_ids(ModuleProgress.user_id, select(scope.c.user_id)))
-        .group_by(ModuleProgress.module_id),
-        select(done.c.module_id, literal(0, Integer), func.count()).group_by(done.c.module_id),
-    ).subquery("both")
+        .group_by(ModuleProgress.module_id)
+    ]
+    if rule.by_quiz:
+        gated = quiz_completions_by_module(rule, of_people(scope))
+        parts.append(select(gated.c.module_id, literal(0, Integer), gated.c.completed))
+    both = union_all(*parts).subquery("both")
     rows = session.execute(
         select(both.c.module_id, func.sum(both.c.started), func.sum(both.c.completed)).group_by(both.c.module_id)
     ).all()
