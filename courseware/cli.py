@@ -267,6 +267,32 @@ def worker_command(threads: int) -> None:
     jobs.huey.create_consumer(workers=threads, worker_type="thread", periodic=True, max_delay=2.0).run()
 
 
+@click.command("regrade")
+@click.argument("quiz_id")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option("--reason", default=None, help="Why (kept in the audit log with each change).")
+@with_appcontext
+def regrade_command(quiz_id: str, dry_run: bool, reason: str | None) -> None:
+    """Regrade the stored attempts at a quiz against the current quiz file; print each changed attempt."""
+    from .persistence.db import write_session
+    from .services.regrade import DEFAULT_REASON, regrade_quiz
+
+    quiz = state_of(current_app).quizzes.get(quiz_id)
+    if quiz is None:
+        _fail(f"courseware: unknown quiz '{quiz_id}' (not in {current_app.config['QUIZ_DIR']})")
+    with write_session(_sessions()) as session:
+        report = regrade_quiz(session, quiz, dry_run=dry_run, reason=(reason or "").strip() or DEFAULT_REASON)
+        if not dry_run:
+            session.commit()
+    for change in report.changed:
+        click.echo(change.line())
+    for line in report.skipped:
+        click.echo(line)
+    verb = "would change" if dry_run else "changed"
+    click.echo(f"{quiz.id}: {len(report.changed)} attempt(s) {verb}, {report.unchanged} unchanged, "
+               f"{len(report.skipped)} not regraded{' (dry run: nothing written)' if dry_run else ''}.")
+
+
 @click.command("check")
 @click.option("--content", "content_dir", type=click.Path(path_type=Path), help="Content directory to check.")
 @click.option("--quizzes", "quiz_dir", type=click.Path(path_type=Path), help="Quiz directory to check.")
@@ -295,7 +321,7 @@ def grade_command(quiz_file: Path, answers_file: Path, model: str, content_dir: 
     import json
 
     from .core.catalog import load_catalog
-    from .core.grading import AnswerError, grade
+    from .core.grading import AnswerError, grade, words_json
     from .core.quiz import load_quiz_file
 
     try:
@@ -313,7 +339,7 @@ def grade_command(quiz_file: Path, answers_file: Path, model: str, content_dir: 
         result = grade(quiz, answers, model)
     except AnswerError as exc:
         _fail(f"{answers_file}: {exc}")
-    click.echo(json.dumps(result.to_json(), indent=2))
+    click.echo(json.dumps(words_json(result.to_json(), quiz, catalog.registry), indent=2))
 
 
 def _configured_dir(key: str) -> Path:
@@ -329,7 +355,8 @@ def _fail(message: str) -> NoReturn:
 
 
 COMMANDS = [init_db, create_user_command, seed_demo_command, import_users_command, invite_command,
-            send_reminders_command, worker_command, check_command, grade_command, backup_command, restore_command]
+            send_reminders_command, worker_command, check_command, grade_command, regrade_command, backup_command,
+            restore_command]
 
 
 def register_commands(app: Flask) -> None:

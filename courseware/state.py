@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from .core.catalog import Catalog
 from .core.diagnostic import Diagnostic
+from .core.progress import CompletionRule, completion_rule
 from .core.quiz import QuizBank
 from .core.templates_pack import TemplatePack
 
@@ -32,6 +33,10 @@ class AppState:
     diagnostic: Diagnostic | None = None  # content/diagnostic.yaml, when the course has one
     # url_for results of links that never change, per (script root, endpoint, values).
     fixed_urls: dict[tuple[str, str, tuple[tuple[str, str], ...]], str] = field(default_factory=dict)
+    completion: CompletionRule = field(init=False)  # derived from the catalog and the quiz bank
+
+    def __post_init__(self) -> None:
+        self.completion = completion_rule(self.catalog, self.quizzes)
 
 
 def state_of(app: Any) -> AppState:

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from courseware.app import create_app
-from courseware.persistence.base import Base
+from courseware.persistence.base import Base, utcnow
 from courseware.persistence.db import make_engine, make_session_factory, upgrade
-from courseware.persistence.models import User
+from courseware.persistence.models import ModuleProgress, User
 from courseware.services import accounts
 from courseware.state import state_of
 from tests.smtp_peer import SmtpPeer
@@ -125,6 +125,17 @@ def make_user(session: Session, email: str = "lee@example.com", roles: tuple[str
                                 password=password, roles=roles)
     session.commit()
     return user
+
+
+def read_modules(session: Session, user_id: int, *module_ids: str) -> None:
+    """Mark modules complete (read) for a user and commit: the fixture quiz opens once intro and basics are."""
+    now = utcnow()
+    session.add_all(ModuleProgress(user_id=user_id, module_id=m, started_at=now, completed_at=now) for m in module_ids)
+    session.commit()
+
+
+# The fixture quiz (scope-check, module scope) may be started once these are complete.
+QUIZ_PREREQUISITES = ("intro", "basics")
 
 
 class Auth:

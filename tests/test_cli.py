@@ -89,6 +89,12 @@ def test_check_reports_module_problems_too(broken: tuple[Path, Path]) -> None:
     assert f"{content / 'foundations' / '01-intro.md'}:2: missing required field 'title'" in result.output
 
 
+def item(item_id: str | None, area: str, expected: str, given: str | None, points: float, max_points: float) -> dict:  # type: ignore[type-arg]
+    """One graded item as ``courseware grade`` prints it (credit = points / max points)."""
+    return {"item": item_id, "area": area, "expected": expected, "given": given, "points": points,
+            "max_points": max_points, "credit": points / max_points}
+
+
 def test_grade_prints_json(tmp_path: Path) -> None:
     answers = tmp_path / "answers.json"
     answers.write_text(json.dumps({"q1": "pm", "q2": {"t1": "pm", "t2": "am", "t3": "am"},
@@ -98,9 +104,23 @@ def test_grade_prints_json(tmp_path: Path) -> None:
     assert json.loads(result.output) == {
         "quiz": "scope-check", "model": "separate", "points": 5, "max_points": 11, "score": 45.5, "passed": False,
         "areas": {"scope": 0.0, "budget": 66.7, "time": 0.0, "risk": 66.7, "communication": 33.3},
-        "questions": [{"id": "q1", "points": 0, "max_points": 1}, {"id": "q2", "points": 2, "max_points": 4},
-                      {"id": "q3", "points": 2, "max_points": 3}, {"id": "q4", "points": 0, "max_points": 2},
-                      {"id": "q5", "points": 1, "max_points": 1}],
+        "questions": [
+            {"id": "q1", "points": 0, "max_points": 1,
+             "items": [{**item(None, "scope", "am", "pm", 0, 1), "feedback": "The PM sizes it; the AM takes it to the client."}],
+             "explanation": "Client-driven change is handled strategically by the AM."},
+            {"id": "q2", "points": 2, "max_points": 4, "items": [  # 1 point per task
+                item("t1", "budget", "pm", "pm", 1, 1), item("t2", "budget", "pm", "am", 0, 1),
+                item("t3", "budget", "am", "am", 1, 1), item("t4", "time", "pm", None, 0, 1)],
+             "explanation": "Execution is the PM's; on a small hybrid account, the AM's."},
+            {"id": "q3", "points": 2, "max_points": 3, "items": [
+                item("am", "risk", "I", "I", 1, 1), item("pm", "risk", "A", "R", 0, 1), item("pmo", "risk", "C", "C", 1, 1)],
+             "rule_breaks": ["No role is Accountable: a RACI has exactly one A."],  # I, R, C: no A at all
+             "explanation": "The PM is accountable for delivery risk."},
+            {"id": "q4", "points": 0, "max_points": 2, "items": [item(None, "communication", "a,c", "a,b", 0, 2)],
+             "explanation": "One voice per message, agreed up front."},
+            {"id": "q5", "points": 1, "max_points": 1, "items": [item(None, "communication", "a", "a", 1, 1)],
+             "explanation": "PMs update clients on progress directly."},
+        ],
         "misroutes": [{"question": "q1", "task": None, "expected": "am", "given": "pm"},
                       {"question": "q2", "task": "t2", "expected": "pm", "given": "am"}],
     }

@@ -1,7 +1,7 @@
 """Access roles: what a person may open in the app (learner, mentor, manager, admin).
 
 - learner: their own path and quizzes;
-- mentor: the dashboards of their own mentees, notes on them;
+- mentor: the dashboards of their own mentees, notes on them, extra attempts, resets and feedback on attempts;
 - manager (a head of delivery, an HR lead): every cohort's dashboards, the overview and the
   reports, read-only — no power over people, settings or notes;
 - admin: everything, people and settings included.
@@ -19,6 +19,8 @@ ACCESS_ROLE_LABELS = {"learner": "Learner", "mentor": "Mentor", "manager": "Mana
 DASHBOARD_ROLES = ("mentor", "manager", "admin")  # who opens the learner dashboards
 ORGANISATION_ROLES = ("manager", "admin")  # who sees every learner, not only their mentees
 NOTE_ROLES = ("mentor", "admin")  # who writes 1:1 notes (managers read them)
+# Who grants extra attempts, resets quizzes and leaves feedback on attempts (a mentor for their own mentees).
+ATTEMPT_ROLES = ("mentor", "admin")
 # Who may belong to a cohort: cohorts group learners who start together.
 COHORT_ROLE = "learner"
 

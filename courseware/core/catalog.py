@@ -10,12 +10,14 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from . import strict_yaml
 from .errors import ContentError, Problem
 from .master_raci import MasterRaci, load_master_raci
+from .near_miss import NearMiss, parse_near_miss
 from .rendering import Heading, RenderError, render_content
 
 REGISTRY_FILE = "registry.yaml"
@@ -55,11 +57,17 @@ class Area:
 
 @dataclass(frozen=True)
 class Registry:
-    """Tracks, owner roles and areas, each in declared order."""
+    """Tracks, owner roles and areas, each in declared order, and the near-miss credits."""
 
     tracks: tuple[Track, ...]
     owner_roles: tuple[OwnerRole, ...]
     areas: tuple[Area, ...]
+    near_miss: tuple[NearMiss, ...] = ()
+
+    @property
+    def near_miss_credits(self) -> dict[tuple[str, str], Fraction]:
+        """{(given, key): credit} for every near-miss pair; a pair not listed earns nothing."""
+        return {(n.given, n.key): n.credit for n in self.near_miss}
 
     def owner_role_label(self, role_id: str) -> str:
         """The human label of an owner role id (the id itself when unknown)."""
@@ -86,6 +94,8 @@ class Module:
     toc: tuple[Heading, ...]
     words: int
     path: str
+    # None: complete once its quiz is passed (by the click when it has none); "read": always by the click.
+    completion: str | None = None
 
     @property
     def anchors(self) -> frozenset[str]:
@@ -149,13 +159,14 @@ class _Checker:
     def add(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.path, line, message))
 
-    def field(self, data: Any, key: str, kind: type, *, required: bool = True, default: Any = None) -> Any:
+    def field(self, data: Any, key: str, kind: type | tuple[type, ...], *, required: bool = True,
+              default: Any = None) -> Any:
         if key not in data:
             if required:
                 self.add(strict_yaml.line_of(data), f"missing required field '{key}'")
             return default
         value = data[key]
-        ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+        ok = isinstance(value, kind) and not (kind is not bool and isinstance(value, bool))
         if not ok:
             self.add(strict_yaml.line_of(data, key), f"'{key}' must be {_kind_name(kind)}")
             return default
@@ -182,7 +193,9 @@ class _Checker:
         return out
 
 
-def _kind_name(kind: type) -> str:
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    if isinstance(kind, tuple):
+        return "a number"
     return {str: "text", int: "a whole number", list: "a list", dict: "a mapping", float: "a number", bool: "true or false"}.get(
         kind, kind.__name__
     )
@@ -252,7 +265,8 @@ def load_registry(content_dir: Path, problems: list[Problem]) -> Registry:
         missing = [r for r in required if r not in {x.id for x in have}]
         if missing and key in data:
             check.add(strict_yaml.line_of(data, key), f"'{key}' must include {', '.join(missing)}")
-    return Registry(tuple(sorted(tracks, key=lambda t: (t.order, t.id))), owner_roles, areas)
+    near_miss = parse_near_miss(data, check, {r.id for r in owner_roles})
+    return Registry(tuple(sorted(tracks, key=lambda t: (t.order, t.id))), owner_roles, areas, near_miss)
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
@@ -299,7 +313,11 @@ def _load_module(path: Path, registry: Registry, problems: list[Problem], raci: 
     minutes = check.field(meta, "minutes", int)
     areas = check.id_list(meta, "areas")
     prerequisites = check.id_list(meta, "prerequisites")
-    known = {"id", "title", "track", "order", "summary", "minutes", "areas", "prerequisites"}
+    completion = check.field(meta, "completion", str, required=False)
+    if completion is not None and completion != "read":
+        check.add(strict_yaml.line_of(meta, "completion"),
+                  f"'completion' must be 'read' (got '{completion}'); leave it out to complete the module by its quiz")
+    known = {"id", "title", "track", "order", "summary", "minutes", "areas", "prerequisites", "completion"}
     for key in meta:
         if key not in known:
             check.add(strict_yaml.line_of(meta, key), f"unknown field '{key}'")
@@ -321,7 +339,7 @@ def _load_module(path: Path, registry: Registry, problems: list[Problem], raci: 
     module = Module(
         id=module_id, title=title, track=track, order=order, summary=summary, minutes=minutes,  # type: ignore[arg-type]
         areas=tuple(areas), prerequisites=tuple(prerequisites), html=rendered.html, toc=rendered.toc,
-        words=len(re.findall(r"\b\w[\w'’-]*\b", body)), path=check.path,
+        words=len(re.findall(r"\b\w[\w'’-]*\b", body)), path=check.path, completion=completion,
     )
     lines = {key: strict_yaml.line_of(meta, key) for key in ("id", "prerequisites", "order")}
     if "prerequisites" in meta:

@@ -14,29 +14,44 @@ never by grading again: area percentages and misroutes come from the same two fu
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from math import floor
 from typing import Any
 
+from .catalog import Registry
 from .operating_model import MODELS
-from .questions import AnswerError, ItemResult, Layout, Question
+from .questions import NEAR_MISS, QUESTION_TYPES, AnswerError, ItemResult, Layout, Question, RuleBreak
 from .quiz import Quiz
 
 __all__ = ["AnswerError", "Grade", "ItemResult", "Misroute", "QuestionResult", "Review", "ReviewedQuestion",
-           "area_percentages", "check_answers", "grade", "misroutes", "percent", "review"]
+           "area_percentages", "check_answers", "checks_rules", "grade", "misroutes", "percent", "review", "rule_breaks",
+           "words_json"]
 
 
 @dataclass(frozen=True)
 class QuestionResult:
-    """One question's points and its graded items."""
+    """One question's points, its graded items, and the rules its answer breaks (RACI)."""
 
     id: str
     type: str
     points: Fraction
     max_points: Fraction
     items: tuple[ItemResult, ...]
+    rule_breaks: tuple[RuleBreak, ...] = ()
+
+
+def rule_breaks(items: tuple[ItemResult, ...]) -> tuple[RuleBreak, ...]:
+    """The rules one question's graded items break, by the question type's own rules (none for unknown types)."""
+    kind = QUESTION_TYPES.get(items[0].kind) if items else None
+    return kind.rule_breaks(items) if kind is not None else ()
+
+
+def checks_rules(kind: str) -> bool:
+    """Whether a question type has answer rules of its own (RACI): ``courseware grade`` then lists ``rule_breaks``."""
+    cls = QUESTION_TYPES.get(kind)
+    return cls is not None and cls.rule_breaks.__func__ is not Question.rule_breaks.__func__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -62,6 +77,7 @@ class Grade:
     areas: dict[str, float]
     questions: tuple[QuestionResult, ...]
     misroutes: tuple[Misroute, ...]
+    drawn: tuple[str, ...] | None = None  # the questions graded, when the quiz draws from pools
 
     def question(self, question_id: str) -> QuestionResult:
         """The result of one question."""
@@ -73,8 +89,8 @@ class Grade:
         return tuple(item for q in self.questions for item in q.items)
 
     def to_json(self) -> dict[str, Any]:
-        """The grade as JSON-ready data (the `courseware grade` output)."""
-        return {
+        """The grade as JSON-ready data (the `courseware grade` output; keys are only ever added)."""
+        data: dict[str, Any] = {
             "quiz": self.quiz,
             "model": self.model,
             "points": _number(self.points),
@@ -82,11 +98,48 @@ class Grade:
             "score": self.score,
             "passed": self.passed,
             "areas": self.areas,
-            "questions": [{"id": q.id, "points": _number(q.points), "max_points": _number(q.max_points)}
-                          for q in self.questions],
+            "questions": [_question_json(q) for q in self.questions],
             "misroutes": [{"question": m.question, "task": m.task, "expected": m.expected, "given": m.given}
                           for m in self.misroutes],
         }
+        if self.drawn is not None:
+            data["drawn"] = list(self.drawn)
+        return data
+
+
+def words_json(data: dict[str, Any], quiz: Quiz, registry: Registry) -> dict[str, Any]:
+    """``Grade.to_json`` plus what the learner reads under the graded model: each question's ``explanation`` and,
+    where an item has one, its ``feedback`` (per-model texts chosen) — the ``courseware grade`` output."""
+    model = data["model"]
+    for entry in data["questions"]:
+        question = quiz.question(entry["id"])
+        if question is None:
+            continue
+        entry["explanation"] = question.explanation_for(model)
+        for item in entry["items"]:
+            stored = ItemResult(question.id, item["item"] or "", question.type, item["area"], item["expected"],
+                                item["given"], item["credit"] == 1, Fraction(0), Fraction(0))
+            feedback = question.describe_for(stored, registry, model).feedback
+            if feedback:
+                item["feedback"] = feedback
+    return data
+
+
+def _question_json(q: QuestionResult) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": q.id, "points": _number(q.points), "max_points": _number(q.max_points),
+                            "items": [_item_json(i) for i in q.items]}
+    if checks_rules(q.type):
+        data["rule_breaks"] = [b.text() for b in q.rule_breaks]
+    return data
+
+
+def _item_json(item: ItemResult) -> dict[str, Any]:
+    data: dict[str, Any] = {"item": item.item_id or None, "area": item.area, "expected": item.expected,
+                            "given": item.given, "points": _number(item.points), "max_points": _number(item.max_points),
+                            "credit": _number(item.credit)}
+    if item.reason == NEAR_MISS:
+        data["near_miss"] = f"partly right: '{item.given}' where the key is '{item.expected}'"
+    return data
 
 
 def _number(value: Fraction) -> float | int:
@@ -115,8 +168,11 @@ def misroutes(items: Iterable[ItemResult]) -> tuple[Misroute, ...]:
     return tuple(Misroute(i.question_id, i.item_id or None, i.expected, i.given or "") for i in items if i.misrouted)
 
 
-def check_answers(quiz: Quiz, answers: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate raw answers (e.g. parsed JSON) against the quiz; AnswerError names what is wrong."""
+def check_answers(quiz: Quiz, answers: Mapping[str, Any], shown: Collection[str] | None = None) -> dict[str, Any]:
+    """Validate raw answers (e.g. parsed JSON) against the quiz; AnswerError names what is wrong.
+
+    ``shown``: the questions an attempt drew; answers to questions of a pool it did not draw are refused.
+    """
     if not isinstance(answers, Mapping):
         raise AnswerError("answers must be an object keyed by question id")
     clean: dict[str, Any] = {}
@@ -124,27 +180,39 @@ def check_answers(quiz: Quiz, answers: Mapping[str, Any]) -> dict[str, Any]:
         q = quiz.question(qid)
         if q is None:
             raise AnswerError(f"unknown question id '{qid}'")
+        if shown is not None and qid not in shown and quiz.pool_of(qid) is not None:
+            raise AnswerError(f"question {qid} was not drawn in this attempt")
         if value is not None:
             clean[qid] = q.clean_answer(value)
     return clean
 
 
-def grade(quiz: Quiz, answers: Mapping[str, Any], model: str) -> Grade:
-    """Grade answers under an operating model. Pure: no I/O, no clock, no randomness."""
+def grade(quiz: Quiz, answers: Mapping[str, Any], model: str, shown: Collection[str] | None = None) -> Grade:
+    """Grade answers under an operating model. Pure: no I/O, no clock, no randomness.
+
+    ``shown``: the questions the attempt drew (its layout); without it, a quiz with pools is graded on the draw
+    the answers imply (``Quiz.draw_for``).  Questions of no pool are always graded.
+    """
     if model not in MODELS:
         raise AnswerError(f"unknown operating model '{model}' (use {' or '.join(MODELS)})")
-    answers = check_answers(quiz, answers)
+    if shown is None and quiz.pools:
+        raw = answers if isinstance(answers, Mapping) else {}
+        shown = quiz.draw_for([qid for qid, value in raw.items() if value is not None])
+    answers = check_answers(quiz, answers, shown)
+    graded = quiz.graded(shown) if shown is not None else quiz.questions
     results = []
-    for q in quiz.questions:  # each question is an instance of its registered type, which scores it
+    for q in graded:  # each question is an instance of its registered type, which scores it
         items = q.score(answers.get(q.id), model)
-        results.append(QuestionResult(q.id, q.type, sum((i.points for i in items), Fraction(0)), q.points, items))
+        results.append(QuestionResult(q.id, q.type, sum((i.points for i in items), Fraction(0)), q.points, items,
+                                      q.rule_breaks(items)))
     points = sum((r.points for r in results), Fraction(0))
-    max_points = quiz.max_points
+    max_points = sum((q.points for q in graded), Fraction(0))
     every_item = [i for r in results for i in r.items]
     return Grade(
         quiz=quiz.id, model=model, points=points, max_points=max_points, score=percent(points, max_points),
         passed=bool(max_points) and points / max_points >= quiz.pass_mark,
         areas=area_percentages(every_item), questions=tuple(results), misroutes=misroutes(every_item),
+        drawn=tuple(q.id for q in graded) if quiz.pools else None,
     )
 
 
@@ -169,6 +237,11 @@ class ReviewedQuestion:
     def max_points(self) -> Fraction:
         """Points available, as stored."""
         return sum((i.max_points for i in self.items), Fraction(0))
+
+    @property
+    def rule_breaks(self) -> tuple[RuleBreak, ...]:
+        """The rules the stored answer breaks (RACI), read from the stored items."""
+        return rule_breaks(self.items)
 
 
 @dataclass(frozen=True)
@@ -198,6 +271,8 @@ def review(quiz: Quiz, items: Iterable[ItemResult], layout: Layout, model: str,
         current = question is not None and question.graded_as(own, layout, (answers or {}).get(qid), model)
         questions.append(ReviewedQuestion(qid, question, current, own))
     every_item = [i for q in questions for i in q.items]
-    added = any(q.id not in stored for q in quiz.questions)
+    drawn = set(layout.get("questions") or [])
+    # A question of no pool that was not graded was added since; a pool's questions may simply not have been drawn.
+    added = any(q.id not in stored and (quiz.pool_of(q.id) is None or q.id in drawn) for q in quiz.questions)
     return Review(tuple(questions), area_percentages(every_item), misroutes(every_item),
                   changed=added or not all(q.current for q in questions))

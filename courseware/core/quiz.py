@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -20,13 +20,25 @@ import jsonschema
 from . import strict_yaml
 from .catalog import Catalog, Registry, display_path
 from .errors import ContentError, Problem
-from .questions import QUESTION_TYPES, CheckContext, Question, generation, question_type
+from .questions import QUESTION_TYPES, AnswerError, CheckContext, Question, generation, question_type
 from .questions.base import check_curriculum_fields, check_levels
 from .questions.schema import question_defs
 
 SCHEMA_PATH = Path(__file__).with_name("quiz.schema.json")
 MAX_QUIZ_BYTES = 500_000
 DEFAULT_PASS_MARK = Fraction(4, 5)  # the share of the points needed to pass when a quiz does not say
+# When the result page shows keys, per-option feedback and explanations (a quiz's ``reveal``).
+REVEAL_POLICIES = ("always", "after-passing", "never")
+DEFAULT_REVEAL = "after-passing"
+
+
+@dataclass(frozen=True)
+class Pool:
+    """Questions an attempt draws ``draw`` of (the quiz's other questions are always asked)."""
+
+    id: str
+    draw: int
+    questions: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -42,6 +54,9 @@ class Quiz:
     max_attempts: int | None = None
     shuffle: bool = False
     path: str = ""
+    reveal: str = DEFAULT_REVEAL
+    near_miss: bool = False  # route and split answers earn the registry's near-miss credit
+    pools: tuple[Pool, ...] = ()
 
     def question(self, question_id: str) -> Question[Any] | None:
         """The question with this id."""
@@ -49,8 +64,43 @@ class Quiz:
 
     @property
     def max_points(self) -> Fraction:
-        """Points available in the whole quiz."""
+        """Points available in the whole quiz (every question, drawn or not)."""
         return sum((q.points for q in self.questions), Fraction(0))
+
+    def pool_of(self, question_id: str) -> Pool | None:
+        """The pool a question is drawn from, or None when it is always asked."""
+        return next((p for p in self.pools if question_id in p.questions), None)
+
+    def graded(self, shown: Collection[str]) -> tuple[Question[Any], ...]:
+        """The questions an attempt that showed ``shown`` is graded on: those drawn, and every question of no pool."""
+        return tuple(q for q in self.questions if q.id in shown or self.pool_of(q.id) is None)
+
+    def draw_for(self, answered: Collection[str]) -> tuple[str, ...]:
+        """The draw that answers imply (``courseware grade``): each pool's answered questions, topped up in file order.
+
+        AnswerError when a pool has more questions answered than it draws.
+        """
+        drawn: list[str] = []
+        for pool in self.pools:
+            chosen = [q for q in pool.questions if q in answered]
+            if len(chosen) > pool.draw:
+                raise AnswerError(f"pool {pool.id} draws {pool.draw} of its questions; the answers give "
+                                  f"{len(chosen)} ({', '.join(chosen)})")
+            chosen += [q for q in pool.questions if q not in chosen][: pool.draw - len(chosen)]
+            drawn.extend(chosen)
+        return tuple(q.id for q in self.questions if q.id in drawn or self.pool_of(q.id) is None)
+
+
+def keys_visible(reveal: str, *, passed: bool, attempts_left: int | None, open_attempt: bool) -> bool:
+    """Whether a learner may see keys, per-option feedback and explanations (the quiz's ``reveal`` policy).
+
+    ``after-passing``: once they passed, or have no attempt left (an open attempt still counts as one left).
+    """
+    if reveal == "always":
+        return True
+    if reveal == "never":
+        return False
+    return passed or (attempts_left == 0 and not open_attempt)
 
 
 @dataclass(frozen=True)
@@ -76,6 +126,17 @@ class QuizBank:
 
 # ---------------------------------------------------------------------------- the schema
 
+POOL_SCHEMA = {
+    "type": "object",
+    "required": ["id", "draw", "questions"],
+    "additionalProperties": False,
+    "properties": {
+        "id": {"$ref": "#/$defs/id"},
+        "draw": {"type": "integer", "minimum": 1},
+        "questions": {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"$ref": "#/$defs/id"}},
+    },
+}
+
 
 def quiz_schema() -> dict[str, Any]:
     """The JSON Schema of a quiz file, its question part generated from the registered question types."""
@@ -95,6 +156,11 @@ def quiz_schema() -> dict[str, Any]:
             "pass_mark": {"type": "number", "exclusiveMinimum": 0, "maximum": 1, "default": float(DEFAULT_PASS_MARK)},
             "max_attempts": {"type": "integer", "minimum": 1},
             "shuffle": {"type": "boolean", "default": False},
+            "reveal": {"enum": list(REVEAL_POLICIES), "default": DEFAULT_REVEAL,
+                       "description": "When keys, feedback and explanations are shown. See docs/quiz-format.md."},
+            "near_miss": {"type": "boolean", "default": False,
+                          "description": "Route and split answers earn the near-miss credit of registry.yaml."},
+            "pools": {"type": "array", "minItems": 1, "items": POOL_SCHEMA},
             "questions": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/question"}},
         },
         "$defs": question_defs(),
@@ -164,16 +230,45 @@ def _semantic_problems(data: Mapping[str, Any], ctx: CheckContext) -> list[Probl
     check_levels(data["questions"], ctx)
     if ctx.catalog is not None and data.get("module") and ctx.catalog.get(data["module"]) is None:
         ctx.add(strict_yaml.line_of(data, "module"), f"'module' points to unknown module '{data['module']}'")
+    _check_pools(data, seen, ctx)
     return ctx.problems
+
+
+def _check_pools(data: Mapping[str, Any], questions: Mapping[str, int], ctx: CheckContext) -> None:
+    """Pool ids are unique, name questions of the quiz, share none, and draw no more than they hold."""
+    pool_ids: dict[str, int] = {}
+    owner: dict[str, str] = {}
+    for i, pool in enumerate(data.get("pools") or []):
+        line = strict_yaml.line_of(data["pools"], i)
+        where = f"pool {pool['id']}"
+        if pool["id"] in pool_ids:
+            ctx.add(line, f"duplicate pool id '{pool['id']}' (first at line {pool_ids[pool['id']]})")
+        pool_ids.setdefault(pool["id"], line)
+        for j, question_id in enumerate(pool["questions"]):
+            at = strict_yaml.line_of(pool["questions"], j, line)
+            if question_id not in questions:
+                ctx.add(at, f"{where}: unknown question '{question_id}'")
+            elif question_id in owner:
+                ctx.add(at, f"{where}: question '{question_id}' is already in pool {owner[question_id]}")
+            else:
+                owner[question_id] = pool["id"]
+        if pool["draw"] > len(pool["questions"]):
+            ctx.add(strict_yaml.line_of(pool, "draw", line),
+                    f"{where}: draws {pool['draw']} questions but holds {len(pool['questions'])}")
 
 
 def _build(data: Mapping[str, Any], path: str, registry: Registry) -> Quiz:
     questions = tuple(question_type(q["type"]).build(q, registry) for q in data["questions"])
+    near_miss = bool(data.get("near_miss", False))
+    if near_miss:  # each question applies the registry's credits that concern its own items
+        questions = tuple(replace(q, near_miss=registry.near_miss_credits) for q in questions)
     pass_mark = Fraction(str(data["pass_mark"])) if "pass_mark" in data else DEFAULT_PASS_MARK
+    pools = tuple(Pool(p["id"], p["draw"], tuple(p["questions"])) for p in data.get("pools") or ())
     return Quiz(
         id=data["id"], title=data["title"].strip(), questions=questions, module=data.get("module"),
         description=(data.get("description") or "").strip(), pass_mark=pass_mark,
         max_attempts=data.get("max_attempts"), shuffle=bool(data.get("shuffle", False)), path=path,
+        reveal=data.get("reveal", DEFAULT_REVEAL), near_miss=near_miss, pools=pools,
     )
 
 
@@ -230,11 +325,28 @@ def load_quizzes(quiz_dir: Path | str, catalog: Catalog) -> QuizBank:
 # ---------------------------------------------------------------------------- attempts
 
 
-def make_layout(quiz: Quiz, seed: int) -> dict[str, Any]:
-    """The order an attempt shows questions and each type's lists in (shuffled when the quiz says so).
+def draw(quiz: Quiz, rng: random.Random, avoid: Collection[str] = ()) -> tuple[str, ...]:
+    """The questions one attempt asks, in file order: every question of no pool, and ``draw`` of each pool.
+
+    Questions in ``avoid`` (seen with their keys) are drawn only when a pool has too few others.
+    """
+    drawn: set[str] = set()
+    for pool in quiz.pools:
+        fresh = [q for q in pool.questions if q not in avoid]
+        seen = [q for q in pool.questions if q in avoid]
+        rng.shuffle(fresh)
+        rng.shuffle(seen)
+        drawn.update((fresh + seen)[: pool.draw])
+    return tuple(q.id for q in quiz.questions if q.id in drawn or quiz.pool_of(q.id) is None)
+
+
+def make_layout(quiz: Quiz, seed: int, avoid: Collection[str] = ()) -> dict[str, Any]:
+    """The questions an attempt draws and the order it shows them and each type's lists in (shuffled when the quiz
+    says so); ``avoid``: questions the learner has seen with their keys, drawn last.
 
     Stored with the attempt as {"questions": [ids], "options": {question id: [ids]}, "tasks": {…}}: one
-    entry per ``layout_parts`` name of the registered types, in registration order.
+    entry per ``layout_parts`` name of the registered types, in registration order.  ``questions`` holds
+    only the questions drawn.
     """
     rng = random.Random(seed)
 
@@ -244,9 +356,11 @@ def make_layout(quiz: Quiz, seed: int) -> dict[str, Any]:
             rng.shuffle(items_list)
         return items_list
 
-    layout: dict[str, Any] = {"questions": order(tuple(q.id for q in quiz.questions))}
+    chosen = draw(quiz, rng, avoid) if quiz.pools else tuple(q.id for q in quiz.questions)
+    questions = [q for q in quiz.questions if q.id in chosen]
+    layout: dict[str, Any] = {"questions": order(tuple(q.id for q in questions))}
     parts = dict.fromkeys(part for cls in QUESTION_TYPES.values() for part in cls.layout_parts)
     for part in parts:
-        layout[part] = {q.id: order(items) for q in quiz.questions
+        layout[part] = {q.id: order(items) for q in questions
                         if part in q.layout_parts and (items := q.layout_items(part))}
     return layout

@@ -100,8 +100,15 @@ class Organisation(Base):
         return f"<Organisation {self.name} {self.default_model}>"
 
 
+ATTEMPT_STATES = ("open", "submitted", "reset")  # open -> submitted, once; either -> reset (kept on record)
+
+
 class Attempt(Base):
-    """One try at one quiz: its frozen layout while open, its grade once submitted."""
+    """One try at one quiz: its frozen layout (the questions it drew, in order) while open, its grade once submitted.
+
+    A reset (``services/attempt_grants.reset_quiz``) sets ``state`` to 'reset': the attempt stays on record with
+    its grade, but no longer counts as used, passed or best, so the learner starts the quiz again.
+    """
 
     __tablename__ = "attempts"
     __table_args__ = (
@@ -114,7 +121,7 @@ class Attempt(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     quiz_id: Mapped[str] = mapped_column(String(64))
     number: Mapped[int]
-    state: Mapped[str] = mapped_column(String(12), default="open")  # open -> submitted, once
+    state: Mapped[str] = mapped_column(String(12), default="open")  # one of ATTEMPT_STATES
     model: Mapped[str] = mapped_column(String(16))
     seed: Mapped[int]
     layout: Mapped[dict[str, Any]] = mapped_column(JSON)
@@ -158,9 +165,93 @@ class AttemptItem(Base):
     misrouted: Mapped[bool] = mapped_column(default=False)
     points: Mapped[float] = mapped_column(Float)
     max_points: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(String(20), default="", server_default="")  # 'near_miss': partly right
 
     def __repr__(self) -> str:
         return f"<AttemptItem {self.attempt_id} {self.question_id}/{self.item_id}>"
+
+
+class AttemptGrant(Base):
+    """One more attempt at a quiz (kind 'extra'), or a fresh start (kind 'reset'), given to a learner with a reason.
+
+    The quiz's ``max_attempts`` plus the extra grants since the last reset is what the learner may use.
+    ``keys_seen``: the learner had already seen the keys when it was granted (a pooled quiz then draws afresh).
+    """
+
+    __tablename__ = "attempt_grants"
+    __table_args__ = (Index("ix_attempt_grants_user_quiz", "user_id", "quiz_id"),
+                      CheckConstraint("kind IN ('extra', 'reset')", name="kind"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    quiz_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(8))
+    reason: Mapped[str] = mapped_column(Text)
+    keys_seen: Mapped[bool] = mapped_column(default=False)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<AttemptGrant {self.kind} {self.user_id} {self.quiz_id}>"
+
+
+class AttemptRequest(Base):
+    """A learner with no attempt left asking their mentor for another one; pending until granted or reset."""
+
+    __tablename__ = "attempt_requests"
+    __table_args__ = (Index("ix_attempt_requests_user_quiz", "user_id", "quiz_id"),
+                      Index("ix_attempt_requests_pending", "resolved_at", "created_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    quiz_id: Mapped[str] = mapped_column(String(64))
+    message: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]
+    grant_id: Mapped[int | None] = mapped_column(ForeignKey("attempt_grants.id", ondelete="SET NULL"))
+
+    def __repr__(self) -> str:
+        return f"<AttemptRequest {self.user_id} {self.quiz_id}>"
+
+
+class AttemptFeedback(Base):
+    """A mentor's comment on a submitted attempt, which the learner reads on the result page and on My path."""
+
+    __tablename__ = "attempt_feedback"
+    __table_args__ = (Index("ix_attempt_feedback_attempt", "attempt_id", "created_at"),
+                      Index("ix_attempt_feedback_learner", "learner_id", "created_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"))
+    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<AttemptFeedback {self.id} on attempt {self.attempt_id}>"
+
+
+class QuestionFlag(Base):
+    """A learner's "I think the key is wrong" on one question, and the admin's reply once resolved."""
+
+    __tablename__ = "question_flags"
+    __table_args__ = (Index("ix_question_flags_question", "quiz_id", "question_id"),
+                      Index("ix_question_flags_user", "user_id", "created_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    attempt_id: Mapped[int | None] = mapped_column(ForeignKey("attempts.id", ondelete="SET NULL"))
+    quiz_id: Mapped[str] = mapped_column(String(64))
+    question_id: Mapped[str] = mapped_column(String(64))
+    comment: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reply: Mapped[str | None] = mapped_column(Text)
+
+    def __repr__(self) -> str:
+        return f"<QuestionFlag {self.quiz_id}/{self.question_id} by {self.user_id}>"
 
 
 class Cohort(Base):

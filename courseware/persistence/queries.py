@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, bindparam, case, exists, func, select
+from sqlalchemy import ColumnElement, String, bindparam, case, exists, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from ..core.errors import NotFound
+from ..core.progress import CompletionRule, Standing
+from .completion import module_done, passed_attempt
 from .models import Attempt, ModuleProgress, User, UserRole
 from .paging import fetch_page
 
@@ -72,13 +74,30 @@ def principal_of(user: User) -> Principal:
 
 
 _PROGRESS = ModuleProgress.__table__
-_PROGRESS_OF_USER = select(_PROGRESS.c.module_id, _PROGRESS.c.completed_at).where(_PROGRESS.c.user_id == bindparam("user_id"))
+_STANDING = union_all(
+    select(literal("module", String).label("kind"), _PROGRESS.c.module_id.label("item"),
+           (_PROGRESS.c.completed_at.is_not(None)).label("done"))
+    .where(_PROGRESS.c.user_id == bindparam("user_id")),
+    select(literal("quiz", String), Attempt.quiz_id, literal(True))
+    .where(Attempt.user_id == bindparam("user_id"), passed_attempt())
+    .distinct(),
+)
 
 
-def progress_sets(session: Session, user_id: int) -> tuple[set[str], set[str]]:
-    """(completed module ids, started module ids) of one user, in one Core query."""
-    rows = session.execute(_PROGRESS_OF_USER, {"user_id": user_id}).all()
-    return {m for m, done in rows if done is not None}, {m for m, _ in rows}
+def learner_standing(session: Session, user_id: int) -> Standing:
+    """What the learner has done, as recorded — modules marked complete, modules opened, quizzes passed — in one query.
+
+    Completion is derived from it by the course's ``CompletionRule`` (``core/progress.py``).
+    """
+    read, started, passed = set(), set(), set()
+    for kind, item, done in session.execute(_STANDING, {"user_id": user_id}):
+        if kind == "quiz":
+            passed.add(item)
+        else:
+            started.add(item)
+            if done:
+                read.add(item)
+    return Standing(frozenset(read), frozenset(started), frozenset(passed))
 
 
 def progress_for(session: Session, user_id: int, module_id: str) -> ModuleProgress | None:
@@ -107,20 +126,11 @@ def users_page(
                       scalars=True)
 
 
-def assignment_done(user_id: Any, kind: Any, item_id: Any) -> ColumnElement[bool]:
-    """SQL: the learner has done an assigned item — a module once completed, a quiz once a submitted attempt passed.
+def assignment_done(rule: CompletionRule, user_id: Any, kind: Any, item_id: Any) -> ColumnElement[bool]:
+    """SQL: the learner has done an assigned item — a module once complete by the course's completion rule (its
+    quizzes passed, or marked read), a quiz once a submitted attempt passed.
 
     The one statement of the rule; ``user_id``, ``kind`` and ``item_id`` are columns or values to correlate with.
     """
-    module_done = exists().where(
-        ModuleProgress.user_id == user_id,
-        ModuleProgress.module_id == item_id,
-        ModuleProgress.completed_at.is_not(None),
-    )
-    quiz_done = exists().where(
-        Attempt.user_id == user_id,
-        Attempt.quiz_id == item_id,
-        Attempt.state == "submitted",
-        Attempt.passed.is_(True),
-    )
-    return case((kind == "module", module_done), else_=quiz_done)  # type: ignore[return-value]
+    quiz_done = exists().where(Attempt.user_id == user_id, Attempt.quiz_id == item_id, passed_attempt())
+    return case((kind == "module", module_done(rule, user_id, item_id)), else_=quiz_done)  # type: ignore[return-value]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, bindparam, or_, select
@@ -13,6 +14,7 @@ from sqlalchemy.sql.elements import BindParameter
 
 from ..core.catalog import Catalog
 from ..core.errors import InvalidInput
+from ..core.progress import CompletionRule, completion_rule
 from ..core.quiz import QuizBank
 from ..core.schedule import is_overdue
 from ..persistence import queries
@@ -123,27 +125,34 @@ def delete_assignment(session: Session, assignment_id: int, *, actor_id: int | N
     audit.record(session, actor_id=actor_id, kind="assignment.delete", target=target, before=described)
 
 
-def done_expression(user_id: Any) -> ColumnElement[bool]:
+def done_expression(rule: CompletionRule, user_id: Any) -> ColumnElement[bool]:
     """SQL: whether the learner ``user_id`` (a value or a column) has done the assignment of the current row."""
-    return queries.assignment_done(user_id, Assignment.kind, Assignment.item_id)
+    return queries.assignment_done(rule, user_id, Assignment.kind, Assignment.item_id)
 
 
-# Built once: My path runs this on every visit, and building it per call cost more than running it.
-_LEARNER: BindParameter[int] = bindparam("user_id", type_=Integer)
-_LEARNER_ASSIGNMENTS = (
-    select(Assignment.id, Assignment.kind, Assignment.item_id, Assignment.due_on, Assignment.cohort_id,
-           done_expression(_LEARNER).label("done"))
-    .where(or_(Assignment.user_id == _LEARNER,
-               Assignment.cohort_id == select(User.cohort_id).where(User.id == _LEARNER).scalar_subquery()))
-    .order_by(Assignment.due_on, Assignment.id)
-)
+@lru_cache(maxsize=16)
+def _learner_assignments(rule: CompletionRule) -> Any:
+    """Built once per completion rule: My path runs this on every visit, and building it cost more than running it."""
+    learner: BindParameter[int] = bindparam("user_id", type_=Integer)
+    return (
+        select(Assignment.id, Assignment.kind, Assignment.item_id, Assignment.due_on, Assignment.cohort_id,
+               done_expression(rule, learner).label("done"))
+        .where(or_(Assignment.user_id == learner,
+                   Assignment.cohort_id == select(User.cohort_id).where(User.id == learner).scalar_subquery()))
+        .order_by(Assignment.due_on, Assignment.id)
+    )
 
 
 def learner_assignments(
-    session: Session, user_id: int, catalog: Catalog, today: date, quizzes: QuizBank
+    session: Session, user_id: int, catalog: Catalog, today: date, quizzes: QuizBank,
+    rule: CompletionRule | None = None,
 ) -> list[LearnerAssignment]:
-    """Every assignment that applies to a learner, directly or through their cohort, soonest due first — one query."""
-    rows = session.execute(_LEARNER_ASSIGNMENTS, {"user_id": user_id}).all()
+    """Every assignment that applies to a learner, directly or through their cohort, soonest due first — one query.
+
+    A module is done by the course's completion rule (``rule``, derived from the catalog and quizzes when not given).
+    """
+    rule = rule or completion_rule(catalog, quizzes)
+    rows = session.execute(_learner_assignments(rule), {"user_id": user_id}).all()
     result = []
     for row in rows:
         title = item_title(row.kind, row.item_id, catalog, quizzes)
@@ -156,14 +165,14 @@ def learner_assignments(
     return result
 
 
-def overdue_counts(session: Session, user_ids: Iterable[int] | Any, today: date) -> dict[int, int]:
+def overdue_counts(session: Session, user_ids: Iterable[int] | Any, today: date, rule: CompletionRule) -> dict[int, int]:
     """How many overdue assignments each of these learners has (a list of ids or a select of ids) — one query.
 
     Learners without an overdue assignment are absent from the result.
     """
     ids = user_ids if hasattr(user_ids, "subquery") else list(user_ids)
     people = select(User.id.label("user_id"), User.cohort_id).where(User.id.in_(ids)).subquery("people")
-    overdue = overdue_by_user(people, today)
+    overdue = overdue_by_user(people, today, rule)
     return {user: count for user, count in session.execute(select(overdue.c.user_id, overdue.c.overdue)).all()}
 
 

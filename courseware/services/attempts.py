@@ -1,78 +1,159 @@
-"""Quiz attempts: starting one with a frozen layout, and submitting it exactly once."""
+"""Quiz attempts: a learner's standing on each quiz, starting an attempt (once the quiz is open to them) with its
+draw and order frozen, and submitting it exactly once."""
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import case, func, insert, select, update
+from sqlalchemy import Float, Integer, String, and_, case, cast, func, insert, literal, null, select, union_all, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
-from ..core.errors import InvalidInput, NotFound
+from ..core.catalog import Catalog
+from ..core.errors import InvalidInput, NotFound, NotYetAvailable
 from ..core.grading import Grade, ItemResult, Review, check_answers, grade, review
-from ..core.quiz import Quiz, make_layout
+from ..core.progress import CompletionRule, finish_first, quiz_missing
+from ..core.quiz import Quiz, keys_visible, make_layout
+from ..persistence import queries
 from ..persistence.base import utcnow
-from ..persistence.models import Attempt, AttemptItem
+from ..persistence.models import Attempt, AttemptGrant, AttemptItem, AttemptRequest
 
 
 class AttemptsExhausted(InvalidInput):
-    """The learner has used every attempt the quiz allows."""
+    """The learner has used every attempt the quiz allows (their mentor may grant another)."""
 
 
 @dataclass(frozen=True)
 class QuizStanding:
-    """A learner's record on one quiz."""
+    """A learner's record on one quiz; reset attempts no longer count (they stay on record)."""
 
     quiz_id: str
-    submitted: int
+    submitted: int  # submitted attempts since the last reset
     best_score: float | None
     passed: bool
     open_attempt_id: int | None
+    extra: int = 0  # extra attempts granted since the last reset
+    keys_seen: bool = False  # a grant or reset was made after the learner had seen the keys
+    pending_request: bool = False  # an "ask my mentor for another attempt" not answered yet
+
+    def allowed(self, quiz: Quiz) -> int | None:
+        """Attempts the learner may submit: the quiz's ``max_attempts`` plus the extra ones (None: unlimited)."""
+        return None if quiz.max_attempts is None else quiz.max_attempts + self.extra
+
+    def left(self, quiz: Quiz) -> int | None:
+        """Attempts not yet submitted (an open attempt counts as left); None when unlimited."""
+        allowed = self.allowed(quiz)
+        return None if allowed is None else max(0, allowed - self.submitted)
+
+    def exhausted(self, quiz: Quiz) -> bool:
+        """No attempt left and none open: only a grant or a reset lets the learner try again."""
+        return self.left(quiz) == 0 and self.open_attempt_id is None
+
+    def keys_visible(self, quiz: Quiz) -> bool:
+        """Whether the quiz's reveal policy lets this learner see keys, feedback and explanations now."""
+        return keys_visible(quiz.reveal, passed=self.passed, attempts_left=self.left(quiz),
+                            open_attempt=self.open_attempt_id is not None)
+
+
+def no_standing(quiz_id: str) -> QuizStanding:
+    """The standing of a learner who never touched the quiz."""
+    return QuizStanding(quiz_id, 0, None, False, None)
+
+
+def _standings_statement(user_id: int) -> Any:
+    live = Attempt.state != "reset"
+    submitted = and_(live, Attempt.state == "submitted")
+    attempts = (
+        select(literal("attempts", String).label("kind"), Attempt.quiz_id.label("quiz_id"),
+               func.sum(case((submitted, 1), else_=0)).label("n"), func.max(case((submitted, Attempt.score))).label("best"),
+               func.max(case((and_(submitted, Attempt.passed.is_(True)), 1), else_=0)).label("flag"),
+               func.max(case((Attempt.state == "open", Attempt.id))).label("open_id"))
+        .where(Attempt.user_id == user_id)
+        .group_by(Attempt.quiz_id)
+    )
+    resets = aliased(AttemptGrant)
+    last_reset = (
+        select(func.coalesce(func.max(resets.id), 0))
+        .where(resets.user_id == AttemptGrant.user_id, resets.quiz_id == AttemptGrant.quiz_id, resets.kind == "reset")
+        .correlate(AttemptGrant)
+        .scalar_subquery()
+    )
+    grants = (
+        select(literal("grants", String), AttemptGrant.quiz_id,
+               func.sum(case((and_(AttemptGrant.kind == "extra", AttemptGrant.id > last_reset), 1), else_=0)),
+               cast(null(), Float), func.max(case((AttemptGrant.keys_seen.is_(True), 1), else_=0)), cast(null(), Integer))
+        .where(AttemptGrant.user_id == user_id)
+        .group_by(AttemptGrant.quiz_id)
+    )
+    requests = (
+        select(literal("requests", String), AttemptRequest.quiz_id, func.count(), cast(null(), Float), literal(1),
+               cast(null(), Integer))
+        .where(AttemptRequest.user_id == user_id, AttemptRequest.resolved_at.is_(None))
+        .group_by(AttemptRequest.quiz_id)
+    )
+    return union_all(attempts, grants, requests)
 
 
 def standings(session: Session, user_id: int) -> dict[str, QuizStanding]:
-    """Every quiz the learner has touched: attempts used, best score, passed, open attempt — one query."""
-    submitted = Attempt.state == "submitted"
-    rows = session.execute(
-        select(
-            Attempt.quiz_id,
-            func.sum(case((submitted, 1), else_=0)),
-            func.max(case((submitted, Attempt.score))),
-            func.max(case((Attempt.passed.is_(True), 1), else_=0)),
-            func.max(case((Attempt.state == "open", Attempt.id))),
-        )
-        .where(Attempt.user_id == user_id)
-        .group_by(Attempt.quiz_id)
-    ).all()
-    return {
-        quiz_id: QuizStanding(quiz_id, int(n or 0), float(best) if best is not None else None, bool(passed),
-                              int(open_id) if open_id else None)
-        for quiz_id, n, best, passed, open_id in rows
-    }
+    """Every quiz the learner has touched: attempts used, best score, passed, open attempt, extra attempts granted
+    since the last reset, and a pending request — one query."""
+    found: dict[str, dict[str, Any]] = {}
+    for kind, quiz_id, n, best, flag, open_id in session.execute(_standings_statement(user_id)):
+        values = found.setdefault(quiz_id, {})
+        if kind == "attempts":
+            values.update(submitted=int(n or 0), best_score=float(best) if best is not None else None,
+                          passed=bool(flag), open_attempt_id=int(open_id) if open_id else None)
+        elif kind == "grants":
+            values.update(extra=int(n or 0), keys_seen=bool(flag))
+        else:
+            values.update(pending_request=bool(n))
+    return {quiz_id: replace(no_standing(quiz_id), **values) for quiz_id, values in found.items()}
+
+
+def standing_on(session: Session, user_id: int, quiz_id: str) -> QuizStanding:
+    """The learner's standing on one quiz (the empty standing when untouched)."""
+    return standings(session, user_id).get(quiz_id) or no_standing(quiz_id)
 
 
 def get_attempt(session: Session, attempt_id: int, user_id: int) -> Attempt:
     """The attempt if it belongs to the user, else NotFound (never reveal others' attempts)."""
-    attempt = session.get(Attempt, attempt_id)
+    attempt = session.get(Attempt, attempt_id) if 0 < attempt_id <= queries.MAX_ID else None
     if attempt is None or attempt.user_id != user_id:
         raise NotFound(f"attempt {attempt_id}")
     return attempt
 
 
 def past_attempts(session: Session, user_id: int, quiz_id: str) -> list[Attempt]:
-    """The learner's submitted attempts at a quiz, newest first."""
+    """The learner's submitted attempts at a quiz (reset ones included, marked by their state), newest first."""
     return list(session.scalars(
-        select(Attempt).where(Attempt.user_id == user_id, Attempt.quiz_id == quiz_id, Attempt.state == "submitted")
+        select(Attempt).where(Attempt.user_id == user_id, Attempt.quiz_id == quiz_id,
+                              Attempt.submitted_at.is_not(None))
         .order_by(Attempt.number.desc())
     ))
 
 
-def start_attempt(session: Session, quiz: Quiz, user_id: int, model: str, seed: int | None = None) -> Attempt:
-    """Resume the open attempt, or start a new one with its question and option order frozen."""
+def quiz_unavailable(session: Session, quiz: Quiz, user_id: int, catalog: Catalog, rule: CompletionRule) -> str:
+    """Why the learner may not start the quiz yet ('Finish “…” first.'), or '' when its prerequisites are complete."""
+    return finish_first(quiz_missing(quiz.id, catalog, rule, queries.learner_standing(session, user_id)))
+
+
+def _seen_questions(session: Session, user_id: int, quiz_id: str) -> set[str]:
+    """The questions every earlier attempt of the learner at the quiz showed (reset ones included)."""
+    layouts = session.scalars(select(Attempt.layout).where(Attempt.user_id == user_id, Attempt.quiz_id == quiz_id))
+    return {q for layout in layouts for q in (layout or {}).get("questions") or []}
+
+
+def start_attempt(session: Session, quiz: Quiz, user_id: int, model: str, seed: int | None = None, *,
+                  catalog: Catalog, rule: CompletionRule) -> Attempt:
+    """Resume the open attempt, or start a new one with its draw and order frozen.
+
+    NotYetAvailable while the quiz's module's prerequisites are incomplete (``rule``); AttemptsExhausted once every
+    attempt allowed is used.  A learner who has seen the keys draws the questions they have not seen first.
+    """
     def current_open() -> Attempt | None:
         return session.scalar(select(Attempt).where(
             Attempt.user_id == user_id, Attempt.quiz_id == quiz.id, Attempt.state == "open"))
@@ -80,15 +161,19 @@ def start_attempt(session: Session, quiz: Quiz, user_id: int, model: str, seed: 
     existing = current_open()
     if existing is not None:
         return existing
-    used, last = session.execute(
-        select(func.count(), func.coalesce(func.max(Attempt.number), 0))
-        .where(Attempt.user_id == user_id, Attempt.quiz_id == quiz.id)
-    ).one()
-    if quiz.max_attempts is not None and used >= quiz.max_attempts:
-        raise AttemptsExhausted(f"You have used all {quiz.max_attempts} attempts at this quiz.")
+    why_not = quiz_unavailable(session, quiz, user_id, catalog, rule)
+    if why_not:
+        raise NotYetAvailable(why_not)
+    standing = standing_on(session, user_id, quiz.id)
+    if standing.exhausted(quiz):
+        raise AttemptsExhausted(f"You have used all {standing.allowed(quiz)} attempts at this quiz.")
+    seen_keys = standing.keys_seen or (standing.submitted > 0 and standing.keys_visible(quiz))
+    avoid = _seen_questions(session, user_id, quiz.id) if seen_keys and quiz.pools else set()
+    last = session.scalar(select(func.coalesce(func.max(Attempt.number), 0))
+                          .where(Attempt.user_id == user_id, Attempt.quiz_id == quiz.id))
     seed = secrets.randbelow(2**31) if seed is None else seed
-    attempt = Attempt(user_id=user_id, quiz_id=quiz.id, number=last + 1, state="open", model=model, seed=seed,
-                      layout=make_layout(quiz, seed), started_at=utcnow())
+    attempt = Attempt(user_id=user_id, quiz_id=quiz.id, number=(last or 0) + 1, state="open", model=model, seed=seed,
+                      layout=make_layout(quiz, seed, avoid), started_at=utcnow())
     try:
         with session.begin_nested():
             session.add(attempt)
@@ -100,13 +185,20 @@ def start_attempt(session: Session, quiz: Quiz, user_id: int, model: str, seed: 
     return attempt
 
 
+def shown_questions(attempt: Attempt) -> list[str]:
+    """The questions the attempt drew, in the order it shows them."""
+    return list((attempt.layout or {}).get("questions") or [])
+
+
 def submit_attempt(session: Session, quiz: Quiz, attempt: Attempt, answers: Mapping[str, Any]) -> Grade | None:
     """Grade and record an open attempt exactly once; None when it was already submitted (the first submit stands).
 
-    The conditional UPDATE is the lock: of two racing submits only one sees a row count of 1.
+    Graded on the questions it drew (and any question of no pool).  The conditional UPDATE is the lock: of two
+    racing submits only one sees a row count of 1.
     """
-    clean = {k: v for k, v in check_answers(quiz, answers).items() if v not in (None, "", [], {}, ())}
-    result = grade(quiz, clean, attempt.model)
+    shown = shown_questions(attempt)
+    clean = {k: v for k, v in check_answers(quiz, answers, shown).items() if v not in (None, "", [], {}, ())}
+    result = grade(quiz, clean, attempt.model, shown)
     claimed = session.execute(
         update(Attempt)
         .where(Attempt.id == attempt.id, Attempt.state == "open")
@@ -128,7 +220,7 @@ def item_row(item: ItemResult) -> dict[str, Any]:
     """The attempt_items columns of one graded item (the caller adds attempt_id, user_id and quiz_id)."""
     return {"question_id": item.question_id, "item_id": item.item_id, "kind": item.kind, "area": item.area,
             "expected": item.expected, "given": item.given, "correct": item.correct, "misrouted": item.misrouted,
-            "points": float(item.points), "max_points": float(item.max_points)}
+            "points": float(item.points), "max_points": float(item.max_points), "reason": item.reason}
 
 
 def _stored_points(value: float) -> Fraction:
@@ -141,7 +233,7 @@ def attempt_items(session: Session, attempt_id: int) -> tuple[ItemResult, ...]:
     rows = session.scalars(select(AttemptItem).where(AttemptItem.attempt_id == attempt_id).order_by(AttemptItem.id))
     return tuple(
         ItemResult(r.question_id, r.item_id, r.kind, r.area, r.expected, r.given, r.correct, _stored_points(r.points),
-                   _stored_points(r.max_points), r.misrouted)
+                   _stored_points(r.max_points), r.misrouted, r.reason or "")
         for r in rows
     )
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from ..core.catalog import Catalog
 from ..core.errors import NotFound, NotYetAvailable
-from ..core.progress import Status, module_state
+from ..core.progress import CompletionRule, Status, module_state
 from ..persistence import queries
 from ..persistence.base import utcnow
 from ..persistence.models import ModuleProgress
@@ -26,17 +26,17 @@ def record_start(session: Session, user_id: int, module_id: str) -> bool:
     return True
 
 
-def complete_module(session: Session, catalog: Catalog, user_id: int, module_id: str) -> bool:
-    """Mark a module complete, idempotently; True only the first time.
+def complete_module(session: Session, catalog: Catalog, user_id: int, module_id: str, *, rule: CompletionRule) -> bool:
+    """Mark a module complete (read), idempotently; True only the first time.
 
-    NotFound for a module the course does not have; NotYetAvailable while its prerequisites are
-    incomplete (the message names them), whoever calls: the web, the CLI or the API.
+    For a module its quiz completes (``rule``), the mark records the reading only: the module counts as
+    complete once the quiz is passed.  NotFound for a module the course does not have; NotYetAvailable
+    while its prerequisites are incomplete (the message names them), whoever calls: the web, the CLI or the API.
     """
     module = catalog.get(module_id)
     if module is None:
         raise NotFound(f"module {module_id}")
-    completed, started = queries.progress_sets(session, user_id)
-    state = module_state(module, catalog, completed, started)
+    state = module_state(module, catalog, rule, queries.learner_standing(session, user_id))
     if state.status is Status.LOCKED:
         raise NotYetAvailable(state.locked_reason)
     now = utcnow()

@@ -19,9 +19,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..core.catalog import Catalog
+from ..core.progress import completion_rule
 from ..core.quiz import QuizBank
 from ..core.schedule import DUE_SOON_DAYS, local_now, reminder_kind
 from ..persistence.dashboards.mentees import mentor_mentees
+from ..persistence.follow_up import pending_attempt_requests
 from ..persistence.models import Assignment, Attempt, Mentorship, SentNotice, User, UserRole
 from ..persistence.queries import assignment_done
 from . import accounts, outbox
@@ -108,7 +110,7 @@ def _plan_reminders(session: Session, result: Plan, catalog: Catalog, quizzes: Q
         select(both, people.c.email, people.c.display_name, people.c.time_zone)
         .join(people, people.c.user_id == both.c.user_id)
         .where(both.c.due_on <= today + timedelta(days=schedule.soon_days),
-               ~assignment_done(both.c.user_id, both.c.kind, both.c.item_id))
+               ~assignment_done(completion_rule(catalog, quizzes), both.c.user_id, both.c.kind, both.c.item_id))
         .order_by(both.c.user_id, both.c.due_on, both.c.assignment_id)
     ).all()
     sent = _already_sent(session, {r.user_id for r in rows})
@@ -170,13 +172,17 @@ def _plan_digests(session: Session, result: Plan, catalog: Catalog, quizzes: Qui
 def digest_mentees(session: Session, mentor_id: int, *, catalog: Catalog, quizzes: QuizBank, now: datetime, today: Any,
                    stalled_days: int) -> list[dict[str, Any]]:
     """The mentor's mentees who are overdue, stalled (no activity for ``stalled_days``) or failed their last attempt at a quiz."""
-    table = mentor_mentees(session, mentor_id, module_ids=catalog.module_ids, today=today, per_page=None)
+    table = mentor_mentees(session, mentor_id, rule=completion_rule(catalog, quizzes), today=today, per_page=None)
     ids = [row.id for row in table.rows]
     if not ids:
         return []
     created: dict[int, datetime] = {user_id: at for user_id, at in
                                     session.execute(select(User.id, User.created_at).where(User.id.in_(ids)))}
     failed = _failed_last_attempts(session, ids)
+    asked: dict[int, list[str]] = defaultdict(list)  # requests for another attempt, waiting on the mentor
+    for request in pending_attempt_requests(session, mentor_id):
+        quiz = quizzes.get(request.quiz_id)
+        asked[request.user_id].append(quiz.title if quiz is not None else request.quiz_id)
     found = []
     for row in table.rows:
         reasons = []
@@ -191,7 +197,8 @@ def digest_mentees(session: Session, mentor_id: int, *, catalog: Catalog, quizze
             quiz = quizzes.get(quiz_id)
             title = quiz.title if quiz is not None else quiz_id
             quizzes_failed.append({"quiz": title, "score": score})
-            reasons.append(f"failed the last attempt at {title} ({round((score or 0) * 100)} %)")
+            reasons.append(f"failed the last attempt at {title} ({round(score or 0)} %)")  # scores are percentages
+        reasons += [f"asked for another attempt at {title}" for title in asked.get(row.id, [])]
         if reasons:
             found.append({"id": row.id, "name": row.name, "email": row.email, "overdue": row.overdue,
                           "idle_days": idle if idle >= stalled_days else None, "failed": quizzes_failed, "reasons": reasons})

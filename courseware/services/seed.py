@@ -11,6 +11,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..core.catalog import Catalog
+from ..core.errors import NotYetAvailable
+from ..core.progress import completion_rule
 from ..core.quiz import QuizBank
 from ..persistence.base import utcnow
 from ..persistence.models import Attempt, Cohort, ModuleProgress, User
@@ -32,9 +34,10 @@ NAMED = [
     ("riley@example.com", "Riley Chen", ("learner",)),
     ("devon@example.com", "Devon Okafor", ("learner",)),
 ]
-# How far along each named learner is, as a share of the path (the demo learner has begun).
+# How far along each named learner is, as a share of the path (the demo learner has read the foundations up to
+# the knowledge areas, so the first knowledge-area quizzes are open to them).
 PROGRESS_SHARE = {
-    "learner@example.com": 0.25, "priya@example.com": 1.0, "jordan@example.com": 0.65,
+    "learner@example.com": 0.28, "priya@example.com": 1.0, "jordan@example.com": 0.65,
     "casey@example.com": 0.4, "taylor@example.com": 0.1, "riley@example.com": 0.0, "devon@example.com": 0.85,
 }
 # (name, operating model, start: days before today, members)
@@ -51,9 +54,13 @@ MENTEES = {
 # Quiz attempts of the named learners: (quiz id, skill 0-1, days ago), in the order taken.
 ATTEMPTS = {
     "learner@example.com": [("pmp-scope-quiz", 0.45, 9), ("pmp-scope-quiz", 0.7, 4), ("pmp-time-quiz", 0.55, 2)],
-    "priya@example.com": [("pmp-scope-quiz", 0.9, 50), ("pmp-time-quiz", 0.95, 46), ("pmp-risk-quiz", 0.85, 40),
-                          ("pmp-quality-quiz", 0.95, 35), ("pmp-budget-quiz", 0.7, 30), ("pmp-budget-quiz", 0.95, 29),
-                          ("hybrid-model-quiz", 0.97, 12), ("final-assessment", 0.92, 3)],
+    "priya@example.com": [("pmp-scope-quiz", 0.9, 50), ("pmp-scope-quiz", 1.0, 48), ("pmp-time-quiz", 0.95, 46),
+                          ("pmp-risk-quiz", 0.85, 40), ("pmp-quality-quiz", 0.95, 35), ("pmp-budget-quiz", 0.7, 30),
+                          ("pmp-budget-quiz", 1.0, 29),
+                          ("redundant-communication-quiz", 1.0, 26), ("lack-of-accountability-quiz", 1.0, 24),
+                          ("role-friction-quiz", 1.0, 22), ("ideal-structure-quiz", 1.0, 18),
+                          ("hybrid-model-quiz", 0.97, 12), ("choosing-a-structure-quiz", 1.0, 8),
+                          ("final-assessment", 0.92, 3)],
     "jordan@example.com": [("pmp-scope-quiz", 0.6, 20), ("pmp-scope-quiz", 0.85, 18), ("pmp-time-quiz", 0.5, 14),
                            ("pmp-risk-quiz", 0.65, 9), ("pmp-budget-quiz", 0.4, 5), ("redundant-communication-quiz", 0.8, 1)],
     "casey@example.com": [("pmp-scope-quiz", 0.35, 6), ("pmp-scope-quiz", 0.5, 5)],
@@ -108,7 +115,7 @@ def seed_demo(
     new_cohorts = _seed_cohorts(session, people, created, today)
     _seed_mentorships(session, people, created)
     _seed_assignments(session, catalog, quizzes, people, created, new_cohorts, today)
-    _seed_attempts(session, quizzes, people, created, now, rng)
+    _seed_attempts(session, catalog, quizzes, people, created, now, rng)
     scale = None
     if learners:
         named_mentors = [people[e].id for e in MENTEES]
@@ -182,9 +189,14 @@ def _seed_assignments(session: Session, catalog: Catalog, quizzes: QuizBank, peo
         assign("module", "origins-of-confusion", -1, email="riley@example.com")
 
 
-def _seed_attempts(session: Session, quizzes: QuizBank, people: dict[str, User], created: set[str], now: datetime,
-                   rng: random.Random) -> None:
-    """Graded attempts through the quiz service itself, then dated in the past."""
+def _seed_attempts(session: Session, catalog: Catalog, quizzes: QuizBank, people: dict[str, User], created: set[str],
+                   now: datetime, rng: random.Random) -> None:
+    """Graded attempts through the quiz service itself, then dated in the past.
+
+    The service's rules hold for the demo too: an attempt at a quiz whose module's prerequisites the learner
+    has not completed (quizzes not passed, in another course) is left out.
+    """
+    rule = completion_rule(catalog, quizzes)
     for email, plan in ATTEMPTS.items():
         if email not in created:
             continue
@@ -194,7 +206,11 @@ def _seed_attempts(session: Session, quizzes: QuizBank, people: dict[str, User],
             quiz = quizzes.get(quiz_id)
             if quiz is None:
                 continue
-            attempt = start_attempt(session, quiz, user.id, model, seed=rng.randrange(2**31))
+            try:
+                attempt = start_attempt(session, quiz, user.id, model, seed=rng.randrange(2**31), catalog=catalog,
+                                        rule=rule)
+            except NotYetAvailable:
+                continue
             submit_attempt(session, quiz, attempt, simulated_answers(quiz, model, skill, rng))
             submitted = now - timedelta(days=days_ago, hours=rng.randint(1, 9))
             session.execute(

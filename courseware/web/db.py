@@ -8,6 +8,7 @@ from flask import Flask, current_app, g, request
 from sqlalchemy.orm import Session
 
 from ..core.catalog import Catalog
+from ..core.progress import CompletionRule
 from ..core.quiz import QuizBank
 from ..persistence.db import IMMEDIATE, write_session
 from ..services.organisation import organisation_today
@@ -51,6 +52,11 @@ def catalog() -> Catalog:
 def quiz_bank() -> QuizBank:
     """The quiz bank loaded at start-up."""
     return state().quizzes
+
+
+def completion() -> CompletionRule:
+    """The course's completion rule (which modules their quizzes complete), derived at start-up."""
+    return state().completion
 
 
 def _close(_exc: BaseException | None) -> None:

@@ -67,13 +67,19 @@ def test_learner_sees_own_and_cohort_assignments_with_done_and_overdue(db: Sessi
         (ids["scope_lee"], "Scope", TODAY, False, False, False),
         (ids["quiz_cohort"], "Scope: who owns it?", date(2026, 12, 3), True, False, False),
     ]
-    # A failed attempt and an open one do not count; a passed submitted attempt does.
+    # Marking the module scope read does not complete it: its quiz does.
+    _progress(db, lee.id, "scope", completed=True)
+    db.commit()
+    rows = assignments.learner_assignments(db, lee.id, setting["catalog"], date(2026, 12, 10), quizzes=setting["bank"])
+    assert {r.id: (r.done, r.overdue) for r in rows}[ids["scope_lee"]] == (False, True)
+    # A failed attempt and an open one do not count; a passed submitted attempt does, for the quiz and for the
+    # module it completes (scope).
     _attempt(db, lee.id, 3, passed=True)
     db.commit()
     rows = assignments.learner_assignments(db, lee.id, setting["catalog"], date(2026, 12, 10), quizzes=setting["bank"])
     assert {r.id: (r.done, r.overdue) for r in rows} == {
         ids["intro_lee"]: (True, False), ids["basics_cohort"]: (False, True),
-        ids["scope_lee"]: (False, True), ids["quiz_cohort"]: (True, False),
+        ids["scope_lee"]: (True, False), ids["quiz_cohort"]: (True, False),
     }
 
 
@@ -106,19 +112,20 @@ def test_items_no_longer_in_the_course_keep_their_id(db: Session, setting) -> No
     assert next(r for r in rows if r.kind == "quiz").title == "scope-check"
 
 
-def test_overdue_counts_per_learner(db: Session, setting) -> None:  # type: ignore[no-untyped-def]
+def test_overdue_counts_per_learner(app: Flask, db: Session, setting) -> None:  # type: ignore[no-untyped-def]
     lee, pat, oli = setting["lee"], setting["pat"], setting["oli"]
     everyone = [lee.id, pat.id, oli.id]
+    rule = state_of(app).completion
     # lee: basics (cohort) overdue; pat: basics overdue; oli: scope overdue since 1 Nov.
-    assert assignments.overdue_counts(db, everyone, TODAY) == {lee.id: 1, pat.id: 1, oli.id: 1}
+    assert assignments.overdue_counts(db, everyone, TODAY, rule) == {lee.id: 1, pat.id: 1, oli.id: 1}
     # On 4 Dec the cohort quiz and lee's scope module are overdue too.
-    assert assignments.overdue_counts(db, everyone, date(2026, 12, 4)) == {lee.id: 3, pat.id: 2, oli.id: 1}
+    assert assignments.overdue_counts(db, everyone, date(2026, 12, 4), rule) == {lee.id: 3, pat.id: 2, oli.id: 1}
     _progress(db, pat.id, "basics", completed=True)
     db.commit()
-    assert assignments.overdue_counts(db, everyone, TODAY) == {lee.id: 1, oli.id: 1}
+    assert assignments.overdue_counts(db, everyone, TODAY, rule) == {lee.id: 1, oli.id: 1}
     # A select of ids works as well as a list.
     from courseware.persistence.models import User
-    assert assignments.overdue_counts(db, select(User.id).where(User.cohort_id.is_not(None)), TODAY) == {lee.id: 1}
+    assert assignments.overdue_counts(db, select(User.id).where(User.cohort_id.is_not(None)), TODAY, rule) == {lee.id: 1}
 
 
 def test_create_assignment_checks_item_and_target(db: Session, setting) -> None:  # type: ignore[no-untyped-def]

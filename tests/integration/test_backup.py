@@ -15,8 +15,18 @@ from courseware.persistence import queries
 from courseware.persistence.backup import file_kind
 from courseware.persistence.base import Base, utcnow
 from courseware.persistence.db import make_engine
-from courseware.persistence.models import Mentorship, User
-from courseware.services import accounts, assignments, invitations, notes, organisation, reminders
+from courseware.persistence.models import AttemptRequest, Mentorship, User
+from courseware.services import (
+    accounts,
+    assignments,
+    attempt_grants,
+    follow_up,
+    invitations,
+    notes,
+    organisation,
+    progress,
+    reminders,
+)
 from courseware.services.attempts import start_attempt, submit_attempt
 from courseware.services.seed import seed_demo
 from courseware.services.seed_scale import simulated_answers
@@ -48,9 +58,17 @@ def seeded(app: Flask) -> Flask:
                                       quizzes=quizzes, user_id=learner.id)
         quiz = quizzes.get("scope-check")
         assert quiz is not None
-        attempt = start_attempt(session, quiz, learner.id, "separate", seed=7)
+        for module_id in ("intro", "basics"):  # the quiz opens once its module's prerequisites are complete
+            progress.complete_module(session, catalog, learner.id, module_id, rule=state_of(app).completion)
+        attempt = start_attempt(session, quiz, learner.id, "separate", seed=7, catalog=catalog,
+                                rule=state_of(app).completion)
         submit_attempt(session, quiz, attempt, simulated_answers(quiz, "separate", 0.7, random.Random(7)))
         notes.add_note(session, mentee_id=learner.id, author_id=mentor.id, body="Backed up *with care*.")
+        # Follow-up: a grant, a request, mentor feedback and a learner's flag.
+        attempt_grants.grant_attempt(session, quiz, learner_id=learner.id, actor_id=mentor.id, reason="one more go")
+        session.add(AttemptRequest(user_id=learner.id, quiz_id=quiz.id, message="please"))  # a request, as from the page
+        follow_up.add_feedback(session, learner_id=learner.id, attempt_id=attempt.id, author_id=mentor.id, body="Close.")
+        follow_up.flag_question(session, attempt, question_id=quiz.questions[0].id, comment="Key looks off")
         # An invitation (a token and an outbox row) and a reminder already sent (a notice).
         invitations.invite(session, email="newcomer@example.com", secret="test-secret", name="Newcomer")
         reminders.send(session, [reminders.Planned(learner.id, learner.email, learner.display_name, "reminder",

@@ -18,7 +18,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from courseware.persistence.models import Attempt, AttemptItem
 from courseware.services.attempts import start_attempt
 from courseware.state import state_of
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import PASSWORD, QUIZ_PREREQUISITES, make_user, read_modules
 
 RACERS = 6
 ROUNDS = 8
@@ -63,7 +63,9 @@ def test_racing_submits_grade_each_attempt_once(app: Flask, db: Session, server:
         status, _, set_cookie = post(f"{server}/login", {"email": user.email, "password": PASSWORD})
         assert status == 302
         cookie = "session=" + SimpleCookie(set_cookie)["session"].value
-        attempt = start_attempt(db, quiz, user.id, "separate", seed=round_)
+        read_modules(db, user.id, *QUIZ_PREREQUISITES)
+        attempt = start_attempt(db, quiz, user.id, "separate", seed=round_, catalog=state_of(app).catalog,
+                                rule=state_of(app).completion)
         db.commit()
         attempt_ids.append(attempt.id)
         barrier = threading.Barrier(RACERS)

@@ -1,15 +1,18 @@
 """Dashboard aggregates against values worked out by hand from a small, fully known organisation.
 
-The world (today = 20 Nov 2026; the fixture course has modules intro, basics, scope):
+The world (today = 20 Nov 2026; the fixture course has modules intro, basics, scope; intro and basics are
+complete when marked, scope when the quiz scope-check is passed — the completion rule):
 
-| learner | cohort | mentors   | modules                          | submitted attempts (best)              |
-|---------|--------|-----------|----------------------------------|----------------------------------------|
-| Ana     | Autumn | M1        | intro ✓, basics ✓, scope started | scope-check 40, 90 ✓; other-quiz 70    |
-| Ben     | Autumn | M1        | intro ✓                          | scope-check 60 (and an open attempt)   |
-| Cy      | Winter | M1, M2    | —                                | —                                      |
-| Dee     | Autumn | M2        | all three ✓                      | scope-check 100 ✓                      |
-| Eve     | —      | —         | —                                | —                                      |
+| learner | cohort | mentors   | modules marked (✓) / opened       | submitted attempts (best)            | complete |
+|---------|--------|-----------|-----------------------------------|--------------------------------------|----------|
+| Ana     | Autumn | M1        | intro ✓, basics ✓, scope opened   | scope-check 40, 90 ✓; other-quiz 70  | 3        |
+| Ben     | Autumn | M1        | intro ✓, scope ✓ (quiz not passed) | scope-check 60 (and an open attempt) | 1        |
+| Cy      | Winter | M1, M2    | —                                 | —                                    | 0        |
+| Dee     | Autumn | M2        | all three ✓                       | scope-check 100 ✓                    | 3        |
+| Eve     | —      | —         | —                                 | —                                    | 0        |
 
+Ana's scope counts (passed at 12:00 on 7 Nov) though she never marked it; Ben's mark on scope does not.
+Ben's RACI answer gives A to two roles: one rule break.
 Assignments: Autumn — module basics due 10 Nov, quiz scope-check due 15 Nov; Winter — quiz scope-check
 due 19 Nov; Ben — module scope due 1 Dec (not yet due); Cy — module intro due 1 Nov.
 Overdue: Ana 0, Ben 2 (basics, scope-check), Cy 2 (intro, scope-check), Dee 0.
@@ -24,6 +27,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
+from courseware.core.progress import CompletionRule
 from courseware.persistence import dashboards
 from courseware.persistence.models import (
     Assignment,
@@ -38,6 +42,7 @@ from tests.conftest import make_user
 
 TODAY = date(2026, 11, 20)
 MODULES = ("intro", "basics", "scope")
+RULE = CompletionRule(by_quiz=(("scope", ("scope-check",)),), by_reading=("intro", "basics"))
 
 
 def at(day: int, hour: int = 9, minute: int = 0) -> datetime:
@@ -96,6 +101,7 @@ def world(db: Session) -> World:
     _progress(db, ana.id, "basics", at(3), at(4))
     _progress(db, ana.id, "scope", at(5), None)
     _progress(db, ben.id, "intro", at(2), at(12))
+    _progress(db, ben.id, "scope", at(11), at(11, 9, 30))
     for module_id in MODULES:
         _progress(db, dee.id, module_id, at(3), at(3, 12))
 
@@ -116,6 +122,7 @@ def world(db: Session) -> World:
         ("q1", "", "route", "scope", "am", "am", True, 1, 1),
         ("q2", "t2", "split", "budget", "pm", "pm", True, 1, 1),
         ("q2", "t3", "split", "budget", "am", "pm", False, 0, 1),
+        ("q3", "am", "raci", "risk", "I", "A", False, 0, 1),
         ("q3", "pm", "raci", "risk", "A", "A", True, 1, 1),
     ])
     _attempt(db, ben.id, "scope-check", 2, score=None, passed=None, started=at(13), submitted=None)
@@ -142,18 +149,19 @@ def world(db: Session) -> World:
 
 def table(db: Session, world: World, viewer: str | None, **kwargs: Any) -> dashboards.MenteeTable:
     mentor_id = world.ids[viewer] if viewer else None
-    return dashboards.mentor_mentees(db, mentor_id, module_ids=MODULES, today=TODAY, **kwargs)
+    return dashboards.mentor_mentees(db, mentor_id, rule=RULE, today=TODAY, **kwargs)
 
 
 def test_mentor_table_numbers(db: Session, world: World) -> None:
     result = table(db, world, "m1")
     assert result.total == 3
-    got = {r.name: (r.cohort, r.modules_completed, r.quizzes_passed, r.average_best, r.last_activity, r.overdue)
+    got = {r.name: (r.cohort, r.modules_completed, r.quizzes_passed, r.average_best, r.last_activity, r.overdue,
+                    r.rule_breaks)
            for r in result.rows}
     assert got == {
-        "Ana": ("Autumn", 2, 1, pytest.approx(80.0), at(19, 8, 30), 0),  # best 90 and 70; the other-quiz submission
-        "Ben": ("Autumn", 1, 0, pytest.approx(60.0), at(12), 2),  # the open attempt counts for nothing
-        "Cy": ("Winter", 0, 0, None, None, 2),
+        "Ana": ("Autumn", 3, 1, pytest.approx(80.0), at(19, 8, 30), 0, 0),  # best 90 and 70; the other-quiz submission
+        "Ben": ("Autumn", 1, 0, pytest.approx(60.0), at(12), 2, 1),  # the open attempt counts for nothing
+        "Cy": ("Winter", 0, 0, None, None, 2, 0),
     }
     assert [(c.name, c.learners) for c in result.cohorts] == [("Autumn", 2), ("Winter", 1)]
     assert result.rows[0].email == "ana@example.com"
@@ -196,7 +204,7 @@ def test_mentor_table_filters_and_paginates(db: Session, world: World) -> None:
 
 
 def detail_of(db: Session, mentee_id: int, mentor_id: int | None) -> dashboards.MenteeDetail | None:
-    return dashboards.mentee_detail(db, mentee_id, mentor_id, module_ids=MODULES, today=TODAY)
+    return dashboards.mentee_detail(db, mentee_id, mentor_id, rule=RULE, today=TODAY)
 
 
 def test_mentee_scope(db: Session, world: World) -> None:
@@ -216,16 +224,17 @@ def test_mentee_detail_numbers(db: Session, world: World) -> None:
     assert detail is not None
     h = detail.header
     assert (h.name, h.cohort, h.cohort_members) == ("Ana", "Autumn", 3)
-    assert (h.modules_completed, h.quizzes_passed, h.attempts_submitted, h.overdue) == (2, 1, 3, 0)
-    assert [(m.module_id, m.completed_at) for m in detail.modules] == [
-        ("intro", at(2, 10)), ("basics", at(4)), ("scope", None)]
+    assert (h.modules_completed, h.quizzes_passed, h.attempts_submitted, h.overdue, h.rule_breaks) == (3, 1, 3, 0, 0)
+    # scope is complete since her first passing attempt (7 Nov, 12:00), though she never marked it.
+    assert [(m.module_id, m.completed_at, m.read_at) for m in detail.modules] == [
+        ("intro", at(2, 10), at(2, 10)), ("basics", at(4), at(4)), ("scope", at(7, 12), None)]
     assert [(a.quiz_id, a.number, a.score, a.passed) for a in detail.attempts] == [
         ("scope-check", 1, 40, False), ("scope-check", 2, 90, True), ("other-quiz", 1, 70, False)]
     # Ana: scope 1/2, budget 2/4, communication 2/2; Autumn's mean of Ana, Ben and Dee's area scores.
     assert [(a.area, a.learner, a.cohort) for a in detail.areas] == [
         ("budget", pytest.approx(50.0), pytest.approx((50 + 50 + 0) / 3)),
         ("communication", pytest.approx(100.0), pytest.approx(100.0)),
-        ("risk", None, pytest.approx(100.0)),
+        ("risk", None, pytest.approx(50.0)),  # Ben's RACI: 1 of 2 roles
         ("scope", pytest.approx(50.0), pytest.approx((50 + 100 + 100) / 3)),
     ]
     assert [(m.question_id, m.item_id, m.expected, m.given, m.times, m.answered) for m in detail.misroutes] == [
@@ -240,7 +249,10 @@ def test_mentee_without_cohort_or_answers(db: Session, world: World) -> None:
     detail = detail_of(db, world.ids["ben"], world.ids["m1"])
     assert detail is not None
     h = detail.header
-    assert (h.modules_completed, h.quizzes_passed, h.attempts_submitted, h.overdue) == (1, 0, 1, 2)
+    assert (h.modules_completed, h.quizzes_passed, h.attempts_submitted, h.overdue, h.rule_breaks) == (1, 0, 1, 2, 1)
+    # His mark on scope is on record (read) but the module is not complete: scope-check is not passed.
+    assert [(m.module_id, m.completed_at, m.read_at) for m in detail.modules] == [
+        ("intro", at(12), at(12)), ("scope", None, at(11, 9, 30))]
     assert [(a.item_id, a.due_on, a.via_cohort, a.done) for a in detail.assignments] == [
         ("basics", date(2026, 11, 10), True, False), ("scope-check", date(2026, 11, 15), True, False),
         ("scope", date(2026, 12, 1), False, False)]
@@ -265,16 +277,16 @@ def test_cohort_scope(db: Session, world: World) -> None:
 
 def test_cohort_page_numbers(db: Session, world: World) -> None:
     autumn = world.ids["autumn"]
-    rows = dashboards.heatmap(db, autumn, None, module_ids=MODULES)
+    rows = dashboards.heatmap(db, autumn, None, rule=RULE)
     assert [(r.name, r.done, r.cells) for r in rows] == [
-        ("Ana", 2, {"intro": "complete", "basics": "complete", "scope": "in_progress"}),
-        ("Ben", 1, {"intro": "complete"}),
+        ("Ana", 3, {"intro": "complete", "basics": "complete", "scope": "complete"}),
+        ("Ben", 1, {"intro": "complete", "scope": "in_progress"}),
         ("Dee", 3, {"intro": "complete", "basics": "complete", "scope": "complete"}),
     ]
-    assert [r.name for r in dashboards.heatmap(db, autumn, None, module_ids=MODULES, page=2, per_page=2)] == ["Dee"]
-    assert [r.name for r in dashboards.heatmap(db, autumn, world.ids["m1"], module_ids=MODULES)] == ["Ana", "Ben"]
-    stats = {m.module_id: (m.started, m.completed) for m in dashboards.module_stats(db, autumn, None, MODULES)}
-    assert stats == {"intro": (3, 3), "basics": (2, 2), "scope": (2, 1)}
+    assert [r.name for r in dashboards.heatmap(db, autumn, None, rule=RULE, page=2, per_page=2)] == ["Dee"]
+    assert [r.name for r in dashboards.heatmap(db, autumn, world.ids["m1"], rule=RULE)] == ["Ana", "Ben"]
+    stats = {m.module_id: (m.started, m.completed) for m in dashboards.module_stats(db, autumn, None, RULE)}
+    assert stats == {"intro": (3, 3), "basics": (2, 2), "scope": (3, 2)}
     quizzes = [(q.quiz_id, q.learners, q.passed, q.average_best) for q in dashboards.quiz_stats(db, autumn, None)]
     assert quizzes == [("other-quiz", 1, 0, pytest.approx(70.0)), ("scope-check", 3, 2, pytest.approx((90 + 60 + 100) / 3))]
     found = dashboards.confusion(db, autumn, None)
@@ -285,17 +297,21 @@ def test_cohort_page_numbers(db: Session, world: World) -> None:
         ("budget", "pm", "am"): 2, ("budget", "am", "am"): 2, ("budget", "pm", "pm"): 1, ("budget", "am", "pm"): 1,
         ("budget", "pm", None): 1,
     }
-    hardest = [(q.quiz_id, q.question_id, q.answers, q.share_correct) for q in dashboards.hardest_questions(db, autumn, None)]
-    assert hardest == [
-        ("scope-check", "q2", 7, pytest.approx(3 / 7)), ("scope-check", "q1", 4, pytest.approx(0.75)),
-        ("other-quiz", "q1", 1, pytest.approx(1.0)), ("scope-check", "q3", 1, pytest.approx(1.0)),
+    # Answers are attempts that asked the question: q1 and q2 four each (Ana twice, Ben, Dee), q3 and other-quiz's
+    # q1 one each.  Nothing reaches the 5 answers a ranking needs; with 4, q2 (3 of 7 items right) ranks first.
+    hardest = dashboards.hardest_questions(db, autumn, None)
+    assert (hardest.questions, hardest.too_few, hardest.min_answers) == ([], 4, 5)
+    four = dashboards.hardest_questions(db, autumn, None, min_answers=4)
+    assert [(q.quiz_id, q.question_id, q.answers, q.share_correct) for q in four.questions] == [
+        ("scope-check", "q2", 4, pytest.approx(3 / 7)), ("scope-check", "q1", 4, pytest.approx(0.75)),
     ]
+    assert four.too_few == 2
 
 
 def test_cohort_numbers_for_a_mentor_cover_only_their_mentees(db: Session, world: World) -> None:
     autumn, m1 = world.ids["autumn"], world.ids["m1"]
-    stats = {m.module_id: (m.started, m.completed) for m in dashboards.module_stats(db, autumn, m1, MODULES)}
-    assert stats == {"intro": (2, 2), "basics": (1, 1), "scope": (1, 0)}
+    stats = {m.module_id: (m.started, m.completed) for m in dashboards.module_stats(db, autumn, m1, RULE)}
+    assert stats == {"intro": (2, 2), "basics": (1, 1), "scope": (2, 1)}
     quizzes = [(q.quiz_id, q.learners, q.passed, q.average_best) for q in dashboards.quiz_stats(db, autumn, m1)]
     assert quizzes == [("other-quiz", 1, 0, pytest.approx(70.0)), ("scope-check", 2, 1, pytest.approx(75.0))]
     budget = {(c.expected, c.given): c.count for c in dashboards.confusion(db, autumn, m1) if c.area == "budget"}
@@ -303,30 +319,32 @@ def test_cohort_numbers_for_a_mentor_cover_only_their_mentees(db: Session, world
 
 
 def test_manager_overview_numbers(db: Session, world: World) -> None:
-    cohorts, total = dashboards.cohort_summaries(db, module_ids=MODULES, today=TODAY)
+    cohorts, total = dashboards.cohort_summaries(db, rule=RULE, today=TODAY)
     assert total == 3
     got = [(c.name, c.learners, c.modules_completed, c.finished, c.overdue) for c in cohorts]
-    assert got == [("Spring", 0, 0, 0, 0), ("Winter", 1, 0, 0, 2), ("Autumn", 3, 6, 1, 2)]
-    assert cohorts[2].completion == pytest.approx(100 * 6 / 9)
+    # Autumn: Ana 3 + Ben 1 + Dee 3 = 7 modules; Ana and Dee finished the path.
+    assert got == [("Spring", 0, 0, 0, 0), ("Winter", 1, 0, 0, 2), ("Autumn", 3, 7, 2, 2)]
+    assert cohorts[2].completion == pytest.approx(100 * 7 / 9)
     assert cohorts[0].completion == 0.0
-    second, _ = dashboards.cohort_summaries(db, module_ids=MODULES, today=TODAY, page=2, per_page=2)
+    second, _ = dashboards.cohort_summaries(db, rule=RULE, today=TODAY, page=2, per_page=2)
     assert [c.name for c in second] == ["Autumn"]
 
-    mentors, total = dashboards.mentor_summaries(db, module_ids=MODULES, today=TODAY)
+    mentors, total = dashboards.mentor_summaries(db, rule=RULE, today=TODAY)
     assert total == 3
     got = [(m.name, m.email, m.learners, m.modules_completed, m.finished, m.overdue) for m in mentors]
     assert got == [
-        ("Morgan One", "m1@example.com", 3, 3, 0, 4),
-        ("Sam Two", "m2@example.com", 2, 3, 1, 2),
+        ("Morgan One", "m1@example.com", 3, 4, 1, 4),  # Ana 3 + Ben 1 + Cy 0
+        ("Sam Two", "m2@example.com", 2, 3, 1, 2),  # Cy 0 + Dee 3
         ("Zed Idle", "m3@example.com", 0, 0, 0, 0),
     ]
-    assert mentors[0].completion == pytest.approx(100 * 3 / 9)
+    assert mentors[0].completion == pytest.approx(100 * 4 / 9)
     head = dashboards.headline(db)
     assert (head.learners, head.cohorts, head.mentors, head.unmentored) == (5, 3, 3, 1)
 
 
 def test_overdue_follows_today(db: Session, world: World) -> None:
-    early = dashboards.mentor_mentees(db, world.ids["m1"], module_ids=MODULES, today=date(2026, 11, 12))
+    early = dashboards.mentor_mentees(db, world.ids["m1"], rule=RULE, today=date(2026, 11, 12))
     assert {r.name: r.overdue for r in early.rows} == {"Ana": 0, "Ben": 1, "Cy": 1}  # basics; intro
-    late = dashboards.mentor_mentees(db, world.ids["m1"], module_ids=MODULES, today=date(2026, 12, 2))
+    late = dashboards.mentor_mentees(db, world.ids["m1"], rule=RULE, today=date(2026, 12, 2))
+    # Ben's scope (due 1 Dec) is overdue: he marked it read, but has not passed its quiz.
     assert {r.name: r.overdue for r in late.rows} == {"Ana": 0, "Ben": 3, "Cy": 2}

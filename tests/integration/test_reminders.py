@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from courseware.jobs import run_reminders
 from courseware.mail.delivery import deliver_due
-from courseware.persistence.models import Attempt, ModuleProgress, SentNotice, User
+from courseware.persistence.models import Attempt, AttemptRequest, ModuleProgress, SentNotice, User
 from courseware.services import assignments, cohorts
 from courseware.state import state_of
 from tests.conftest import make_user
@@ -49,7 +49,7 @@ def _arrange(app: Flask, db: Session) -> dict[str, User]:
     db.add(ModuleProgress(user_id=fine.id, module_id="intro", started_at=MONDAY - timedelta(days=1)))
     db.add(Attempt(user_id=failing.id, quiz_id="scope-check", number=1, state="submitted", model="separate", seed=1,
                    layout={}, started_at=MONDAY - timedelta(days=2), submitted_at=MONDAY - timedelta(days=2),
-                   points=2, max_points=4, score=0.5, passed=False))
+                   points=2, max_points=4, score=50.0, passed=False))
     db.commit()
     _assign(app, db, "intro", date(2026, 12, 3), user=learner)  # due in 3 days
     _assign(app, db, "scope-check", date(2026, 11, 30), user=learner, kind="quiz")  # due today
@@ -97,6 +97,18 @@ def test_each_reminder_once_across_two_runs_and_the_next_day(mail_app: Flask, sm
     assert [k for k, _s in kinds] == ["due_soon", "due_today", "overdue", "overdue"]
 
 
+def test_a_request_for_another_attempt_joins_the_mentor_digest(mail_app: Flask, smtp: SmtpPeer, db: Session) -> None:
+    _arrange(mail_app, db)
+    fay = db.scalars(select(User).where(User.email == "fay@example.com")).one()
+    db.add(AttemptRequest(user_id=fay.id, quiz_id="scope-check", message="One more go, please", created_at=MONDAY))
+    db.commit()
+    run_reminders(mail_app, MONDAY)
+    deliver_due(mail_app, MONDAY)
+    (digest,) = smtp.mailbox.to("mentor@example.com")
+    assert ("- Fay <fay@example.com>: failed the last attempt at Scope: who owns it? (50 %); "
+            "asked for another attempt at Scope: who owns it?\n") in text_of(digest)
+
+
 def test_the_mentor_digest_names_who_is_overdue_stalled_or_failing(mail_app: Flask, smtp: SmtpPeer,
                                                                     db: Session) -> None:
     _arrange(mail_app, db)
@@ -106,7 +118,7 @@ def test_the_mentor_digest_names_who_is_overdue_stalled_or_failing(mail_app: Fla
     assert digest["Subject"] == "Your mentees this week: 3 need attention"
     text = text_of(digest)
     assert "(week 2026-W49)" in text
-    assert "- Fay <fay@example.com>: failed the last attempt at Scope: who owns it? (50 %)" in text
+    assert "- Fay <fay@example.com>: failed the last attempt at Scope: who owns it? (50 %)\n" in text
     assert "- Lee <lee@example.com>: 1 overdue assignment\n" in text
     assert "- Sam <sam@example.com>: no activity since joining 20 days ago" in text
     assert "Finn" not in text

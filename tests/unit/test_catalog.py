@@ -122,3 +122,11 @@ def test_registry_problems(course: Path) -> None:
     assert any(p.startswith(f"{course / 'registry.yaml'}:6: 'areas' must include scope, time") for p in found)
     # with no areas declared, the module's area is unknown too
     assert f"{course / 'a.md'}:8: unknown knowledge area 'scope'" in found
+
+
+def test_completion_read_is_the_only_value(course: Path) -> None:
+    (course / "b.md").write_text(module_text("b", extra="completion: read\n"))
+    assert load_catalog(course).get("b").completion == "read"  # type: ignore[union-attr]
+    (course / "b.md").write_text(module_text("b", extra="completion: quiz\n"))
+    assert problems(course) == [
+        f"{course / 'b.md'}:10: 'completion' must be 'read' (got 'quiz'); leave it out to complete the module by its quiz"]

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from courseware.core.catalog import load_catalog
 from courseware.core.grading import AnswerError, grade, percent
-from courseware.core.quiz import Quiz, load_quizzes, make_layout
+from courseware.core.quiz import Pool, Quiz, load_quizzes, make_layout
 
 DATA = Path(__file__).parent.parent / "data"
 CATALOG = load_catalog(DATA / "content")
@@ -204,3 +204,61 @@ def test_fixing_one_wrong_answer_never_lowers_the_score(case, data) -> None:  # 
     else:
         fixed[target.id] = key
     assert grade(quiz, fixed, model).points >= before.points
+
+
+# ---- near-miss credit and question pools (properties) ----
+
+ROLE_PAIRS = [(given, key) for given in ("am", "pm", "shared", "pmo") for key in ("am", "pm", "shared", "pmo")
+              if given != key]
+
+
+def with_near_miss(quiz: Quiz, credits: dict[tuple[str, str], Fraction]) -> Quiz:
+    """The quiz as if it said ``near_miss: true`` under a registry with these credits."""
+    return replace(quiz, near_miss=True, questions=tuple(replace(q, near_miss=credits) for q in quiz.questions))
+
+
+@settings(max_examples=300, deadline=None)
+@given(quiz_and_answers(), st.dictionaries(st.sampled_from(ROLE_PAIRS),
+                                           st.fractions(min_value=0, max_value=1, max_denominator=20)))
+def test_near_miss_never_scores_above_the_key_nor_below_no_credit(case, credits) -> None:  # type: ignore[no-untyped-def]
+    quiz, answers, model = case
+    plain = grade(quiz, answers, model)
+    near = grade(with_near_miss(quiz, credits), answers, model)
+    key = grade(quiz, key_answers(quiz, model), model)
+    for before, after, best in zip(plain.questions, near.questions, key.questions, strict=True):
+        assert before.points <= after.points <= best.points
+        for item_before, item_after in zip(before.items, after.items, strict=True):
+            assert item_before.points <= item_after.points <= item_after.max_points
+            assert item_after.correct == item_before.correct  # partly right is never "right"
+    assert plain.points <= near.points <= near.max_points
+
+
+@st.composite
+def pooled_quiz(draw):  # type: ignore[no-untyped-def]
+    """A real quiz whose questions are dealt into up to three pools, each drawing 1 to all of its questions."""
+    quiz = draw(st.sampled_from(QUIZZES))
+    ids = [q.id for q in quiz.questions]
+    owner = draw(st.lists(st.integers(min_value=-1, max_value=2), min_size=len(ids), max_size=len(ids)))
+    pools = []
+    for n in range(3):
+        members = tuple(i for i, o in zip(ids, owner, strict=True) if o == n)
+        if members:
+            pools.append(Pool(f"p{n}", draw(st.integers(min_value=1, max_value=len(members))), members))
+    return replace(quiz, pools=tuple(pools), shuffle=draw(st.booleans()))
+
+
+@settings(max_examples=300, deadline=None)
+@given(pooled_quiz(), st.integers(min_value=0, max_value=2**31), st.data())
+def test_a_draw_is_always_of_the_stated_size_and_from_its_pool(quiz: Quiz, seed: int, data) -> None:  # type: ignore[no-untyped-def]
+    avoid = data.draw(st.sets(st.sampled_from([q.id for q in quiz.questions])))
+    shown = make_layout(quiz, seed, avoid)["questions"]
+    assert len(shown) == len(set(shown))
+    for pool in quiz.pools:
+        drawn = [q for q in shown if q in pool.questions]
+        assert len(drawn) == pool.draw
+        fresh = {q for q in pool.questions if q not in avoid}  # seen questions come only when too few others are left
+        assert len(set(drawn) & fresh) == min(len(fresh), pool.draw)
+    unpooled = [q.id for q in quiz.questions if quiz.pool_of(q.id) is None]
+    assert set(unpooled) <= set(shown)
+    assert len(shown) == len(unpooled) + sum(p.draw for p in quiz.pools)
+    assert make_layout(quiz, seed, avoid) == make_layout(quiz, seed, avoid)  # frozen: the same seed, the same draw

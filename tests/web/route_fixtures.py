@@ -39,11 +39,33 @@ def _manager_id(app: Flask) -> dict[str, int]:
 
 def _quiz_ids(app: Flask, people: dict[str, Any]) -> dict[str, int]:
     """An open attempt of the learner at the fixture quiz."""
-    quiz = state_of(app).quizzes.get("scope-check")
-    with state_of(app).sessions() as session:
-        attempt = start_attempt(session, quiz, people["learner"].id, "separate")
+    from tests.conftest import QUIZ_PREREQUISITES, read_modules
+
+    state = state_of(app)
+    quiz = state.quizzes.get("scope-check")
+    with state.sessions() as session:
+        read_modules(session, people["learner"].id, *QUIZ_PREREQUISITES)
+        attempt = start_attempt(session, quiz, people["learner"].id, "separate", catalog=state.catalog,
+                                rule=state.completion)
+        result = _submitted_attempt(session, people["learner"].id)
         session.commit()
-        return {"learner_attempt": attempt.id}
+        return {"learner_attempt": attempt.id, "learner_result": result}
+
+
+def _submitted_attempt(session, user_id: int) -> int:  # type: ignore[no-untyped-def]
+    """A graded attempt of the learner (number 99, beside the open one) with one stored item, for result routes."""
+    from courseware.persistence.base import utcnow
+    from courseware.persistence.models import Attempt, AttemptItem
+
+    attempt = Attempt(user_id=user_id, quiz_id="scope-check", number=99, state="submitted", model="separate", seed=1,
+                      layout={"questions": ["q1"]}, answers={"q1": "pm"}, started_at=utcnow(), submitted_at=utcnow(),
+                      points=0.0, max_points=1.0, score=0.0, passed=False)
+    session.add(attempt)
+    session.flush()
+    session.add(AttemptItem(attempt_id=attempt.id, user_id=user_id, quiz_id="scope-check", question_id="q1", item_id="",
+                            kind="route", area="scope", expected="am", given="pm", correct=False, misrouted=True,
+                            points=0.0, max_points=1.0))
+    return attempt.id
 
 
 def _cohort_ids(app: Flask, people: dict[str, Any]) -> dict[str, int]:

@@ -89,3 +89,10 @@ ROUTES += [
     ("POST", "/admin/outbox/{failed_message}/retry", "admin.retry_message", _admin(302)),
     ("POST", "/admin/outbox/999999/retry", "admin.retry_message", _admin(404)),
 ]
+
+# Learners' flags on questions.
+ROUTES += [
+    ("GET", "/admin/flags", "admin.flags", _admin(200)),
+    ("GET", "/admin/flags?all=1", "admin.flags", _admin(200)),
+    ("POST", "/admin/flags/scope-check/q1/resolve", "admin.resolve_flags", _admin(200)),  # no reply: the page again
+]

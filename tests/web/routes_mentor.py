@@ -38,4 +38,32 @@ ROUTES: list[tuple[str, str, str, dict[str, int]]] = [
     ("GET", "/mentor/cohorts/{cohort}?page=4", "mentor.cohort", _dashboard(200)),
     ("GET", "/mentor/cohorts/{stranger_cohort}", "mentor.cohort", _dashboard(404, 200)),
     ("GET", "/mentor/cohorts/999999", "mentor.cohort", _dashboard(404)),
+    # A mentee's attempt ({learner_result} is learner@'s): within scope only, submitted only.
+    ("GET", "/mentor/mentees/{learner}/attempts/{learner_result}", "mentor.mentee_attempt", _dashboard(200)),
+    ("GET", "/mentor/mentees/{stranger}/attempts/{learner_result}", "mentor.mentee_attempt", _dashboard(404)),
+    ("GET", "/mentor/mentees/{learner}/attempts/{learner_attempt}", "mentor.mentee_attempt", _dashboard(404)),
+    ("GET", "/mentor/mentees/{learner}/attempts/999999", "mentor.mentee_attempt", _dashboard(404)),
+    # Feedback, extra attempts and resets: mentors (their mentees) and admins; managers only read.
+    ("POST", "/mentor/mentees/{learner}/attempts/{learner_result}/feedback", "mentor.attempt_feedback",
+     _dashboard(200, manager=403)),  # empty: the page again
+    ("POST", "/mentor/mentees/{stranger}/attempts/{learner_result}/feedback", "mentor.attempt_feedback",
+     _dashboard(404, manager=403)),
+    ("POST", "/mentor/mentees/{learner}/quizzes/scope-check/grant", "mentor.grant_attempt",
+     _dashboard(200, manager=403)),  # no reason: the page again
+    ("POST", "/mentor/mentees/{stranger}/quizzes/scope-check/grant", "mentor.grant_attempt",
+     _dashboard(404, 200, manager=403)),
+    ("POST", "/mentor/mentees/{learner}/quizzes/nope/grant", "mentor.grant_attempt", _dashboard(404, manager=403)),
+    ("POST", "/mentor/mentees/{learner}/quizzes/scope-check/reset", "mentor.reset_quiz", _dashboard(200, manager=403)),
+    ("POST", "/mentor/mentees/{stranger}/quizzes/scope-check/reset", "mentor.reset_quiz",
+     _dashboard(404, 200, manager=403)),
+    ("POST", "/mentor/mentees/999999/quizzes/scope-check/reset", "mentor.reset_quiz", _dashboard(404, manager=403)),
+    # Reports: the mentor's mentees, or the whole organisation.
+    ("GET", "/mentor/reports", "mentor.reports", _dashboard(200)),
+    ("GET", "/mentor/reports/scope-check/grades.csv", "mentor.grades_csv", _dashboard(200)),
+    ("GET", "/mentor/reports/nope/grades.csv", "mentor.grades_csv", _dashboard(404)),
+    ("GET", "/mentor/reports/scope-check/answers.csv", "mentor.answers_csv", _dashboard(200)),
+    ("GET", "/mentor/reports/nope/answers.csv", "mentor.answers_csv", _dashboard(404)),
+    ("GET", "/mentor/reports/confusion.csv", "mentor.confusion_csv_view", _dashboard(200)),
+    ("GET", "/mentor/reports/confusion.csv?quiz=scope-check", "mentor.confusion_csv_view", _dashboard(200)),
+    ("GET", "/mentor/reports/confusion.csv?quiz=nope", "mentor.confusion_csv_view", _dashboard(404)),
 ]

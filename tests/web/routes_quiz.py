@@ -28,4 +28,13 @@ ROUTES: list[tuple[str, str, str, dict[str, int]]] = [
     ("GET", "/attempts/999999", "quiz.attempt", _everyone(404)),
     ("POST", "/quizzes/scope-check/start", "quiz.start", _everyone(302)),
     ("POST", "/quizzes/nope/start", "quiz.start", _everyone(404)),
+    # A submitted attempt ({learner_result}): its result page, and flagging one of its questions.
+    ("GET", "/attempts/{learner_result}", "quiz.attempt", _own(200)),
+    ("POST", "/attempts/{learner_result}/flag", "quiz.flag", _own(422)),  # no comment: the page again
+    ("POST", "/attempts/{learner_attempt}/flag", "quiz.flag", _own(422)),  # submitted by the POST row above
+    ("POST", "/attempts/999999/flag", "quiz.flag", _everyone(404)),
+    # learner@ has now submitted both attempts the quiz allows: the request goes to their mentor.  Nobody else has
+    # used every attempt: the intro again, saying so.
+    ("POST", "/quizzes/scope-check/request-attempt", "quiz.request_attempt", {**_everyone(422), "learner": 302}),
+    ("POST", "/quizzes/nope/request-attempt", "quiz.request_attempt", _everyone(404)),
 ]

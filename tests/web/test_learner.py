@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from html import unescape
+
 import markdown
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from courseware.persistence.models import ModuleProgress
+from courseware.persistence.base import utcnow
+from courseware.persistence.models import Attempt, ModuleProgress
 from tests.conftest import make_user
 
 
@@ -72,11 +75,21 @@ def test_locked_module_cannot_be_completed(client: FlaskClient, learner, db: Ses
     assert rows(db, learner.id) == []
 
 
-def test_last_module_completion_returns_home(client: FlaskClient, learner) -> None:  # type: ignore[no-untyped-def]
+def test_a_module_with_a_quiz_is_complete_once_the_quiz_is_passed(client: FlaskClient, learner,  # type: ignore[no-untyped-def]
+                                                                   db: Session) -> None:
     for module_id in ("intro", "basics"):
         client.post(f"/modules/{module_id}/complete")
-    assert client.post("/modules/scope/complete").location == "/"
-    assert "You have completed every module." in client.get("/").data.decode()
+    page = client.get("/modules/scope").data.decode()
+    assert "This module is complete once you pass its quiz." in page and "Mark as read" in page
+    assert client.post("/modules/scope/complete").location == "/quizzes/scope-check"  # the quiz is the next step
+    home = unescape(client.get("/").data.decode())
+    assert "2 of 3 modules complete" in home  # the click on scope counts for nothing yet
+    assert "Read: it counts once you pass “Scope: who owns it?”." in home
+    db.add(Attempt(user_id=learner.id, quiz_id="scope-check", number=1, state="submitted", model="separate", seed=1,
+                   layout={}, started_at=utcnow(), submitted_at=utcnow(), score=90.0, passed=True))
+    db.commit()
+    home = client.get("/").data.decode()
+    assert "3 of 3 modules complete" in home and "You have completed every module." in home
 
 
 def test_no_markdown_is_rendered_while_serving(client: FlaskClient, learner, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -242,7 +242,9 @@ def test_cohort_page_for_a_mentor_covers_their_mentees(mentor_client: FlaskClien
     assert "1 / 1 (100%)" in page  # intro completed by the one mentee
     assert "Scope <span class=\"meta\">— 0 of 1 routed correctly</span>" in page
     assert "Budget <span class=\"meta\">— 1 of 2 routed correctly</span>" in page
-    assert "Who takes the change to the client?" in page  # hardest question, 0% correct
+    # Lee's one attempt answered q1 and q2 once each: no question has the 5 answers a ranking needs yet.
+    assert "A question is ranked once it has 5 answers; 2 questions have fewer so far." in page
+    assert "No question has 5 answers yet." in page and "Who takes the change to the client?" not in page
 
 
 # ---------------------------------------------------------------------------- CSV
@@ -254,10 +256,10 @@ def test_csv_export_has_exactly_the_rows_and_order_shown(mentor_client: FlaskCli
     assert response.headers["Content-Disposition"] == f'attachment; filename="mentees-{utcnow().date().isoformat()}.csv"'
     rows = parse_csv(response.data)
     assert rows[0] == ["Name", "Email", "Cohort", "Modules completed", "Modules in the course", "Quizzes passed",
-                       "Average best score", "Last activity (UTC)", "Overdue assignments"]
+                       "Average best score", "Last activity (UTC)", "Overdue assignments", "RACI rule breaks"]
     assert [r[:7] + r[8:] for r in rows[1:]] == [
-        ["Lee Learner", "learner@example.com", "Red", "1", "3", "0", "45.5", "1"],
-        ["Nina", "nina@example.com", "", "0", "3", "0", "", "0"],
+        ["Lee Learner", "learner@example.com", "Red", "1", "3", "0", "45.5", "1", "0"],
+        ["Nina", "nina@example.com", "", "0", "3", "0", "", "0", "0"],
     ]
     assert rows[1][7]  # the learner has been active
     page = mentor_client.get("/mentor/?sort=completed&dir=desc").data.decode()
@@ -290,12 +292,13 @@ def test_manager_overview_and_csv(client: FlaskClient, auth, org: Org) -> None: 
         assert text in page
     rows = parse_csv(client.get("/admin/overview.csv").data)
     assert rows[0][:5] == ["Type", "Name", "Email", "Start date", "Learners"]
-    # Blue started later, so it comes first; learner@ completed 1 of 3 modules and has 1 overdue assignment.
+    # Blue started later, so it comes first; learner@ completed 1 of 3 modules and has 1 overdue assignment;
+    # olive@ marked intro and passed scope-check, which completes scope: 2 of 3.
     assert rows[1:] == [
-        ["cohort", "Blue", "", "2026-10-01", "1", "1", "33.3", "0", "0"],
+        ["cohort", "Blue", "", "2026-10-01", "1", "2", "66.7", "0", "0"],
         ["cohort", "Red", "", "2026-09-01", "1", "1", "33.3", "0", "1"],
         ["mentor", "Mentor", "mentor@example.com", "", "2", "1", "16.7", "0", "1"],
-        ["mentor", "Other Mentor", "other@example.com", "", "1", "1", "33.3", "0", "0"],
+        ["mentor", "Other Mentor", "other@example.com", "", "1", "2", "66.7", "0", "0"],
     ]
 
 

@@ -22,7 +22,7 @@ from courseware.core.questions import Question
 from courseware.core.quiz import Quiz, QuizBank
 from courseware.persistence.models import Attempt, AttemptItem, User
 from courseware.state import state_of
-from tests.conftest import DATA, PASSWORD, make_config
+from tests.conftest import DATA, PASSWORD, QUIZ_PREREQUISITES, make_config, read_modules
 from tests.unit.yesno_type import YESNO_QUIZ, YesNoQuestion, registered
 
 # The fixture quiz (tests/data/quizzes/scope.yaml) answered as in the unit test: 5 of 11 points.
@@ -43,7 +43,8 @@ SECRET_TEXTS = [
 
 
 @pytest.fixture
-def learner(auth, people):  # type: ignore[no-untyped-def]
+def learner(auth, people, db: Session):  # type: ignore[no-untyped-def]
+    read_modules(db, people["learner"].id, *QUIZ_PREREQUISITES)  # the quiz opens once its module's prerequisites are
     auth.login("learner@example.com")
     return people["learner"]
 
@@ -73,8 +74,9 @@ def test_attempt_page_holds_no_key_feedback_or_explanation(client: FlaskClient, 
 
 def test_reload_shows_the_same_order(client: FlaskClient, learner, db: Session) -> None:  # type: ignore[no-untyped-def]
     url = start(client)
-    # CSRF tokens carry a timestamp: two loads a second apart differ there and nowhere else.
-    first, second = (re.sub(r'name="csrf_token" value="[^"]+"', "", client.get(url).data.decode()) for _ in range(2))
+    # The sign-out form's CSRF token carries the time in seconds: two loads may straddle a second.
+    token = re.compile(r'name="csrf_token" value="[^"]*"')
+    first, second = (token.sub("", client.get(url).data.decode()) for _ in range(2))
     assert first == second, "\n".join(difflib.unified_diff(first.splitlines(), second.splitlines(), lineterm=""))
     attempt = db.scalar(select(Attempt))
     assert attempt is not None
@@ -151,7 +153,8 @@ def test_tampered_option_is_refused_without_losing_answers(client: FlaskClient, 
     assert count(db, Attempt, state="open") == 1
 
 
-def test_expired_csrf_token_keeps_the_answers(database_url: str, people) -> None:  # type: ignore[no-untyped-def]
+def test_expired_csrf_token_keeps_the_answers(database_url: str, people, db: Session) -> None:  # type: ignore[no-untyped-def]
+    read_modules(db, people["learner"].id, *QUIZ_PREREQUISITES)
     app: Flask = create_app(make_config(database_url, WTF_CSRF_ENABLED=True))
     client = app.test_client()
 
@@ -291,11 +294,13 @@ YESNO_TEMPLATE = ('<div class="yesno">{% for opt in slots[0].field %}<label clas
                   '<span>{{ opt.label.text }}</span></label>{% endfor %}</div>')
 
 
-def test_a_plugin_question_type_is_taken_and_graded(database_url: str, people, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_plugin_question_type_is_taken_and_graded(database_url: str, people, db: Session,  # type: ignore[no-untyped-def]
+                                                      tmp_path: Path) -> None:
+    read_modules(db, people["learner"].id, *QUIZ_PREREQUISITES)
     quizzes = tmp_path / "quizzes"
     quizzes.mkdir()
     (quizzes / "scope.yaml").write_text((DATA / "quizzes" / "scope.yaml").read_text())
-    (quizzes / "yesno.yaml").write_text(YESNO_QUIZ)
+    (quizzes / "yesno.yaml").write_text(YESNO_QUIZ.replace("module: scope\n", "module: scope\nreveal: always\n"))
     with registered(YesNoQuestion):
         app = create_app(make_config(database_url, QUIZ_DIR=str(quizzes)))
         app.jinja_loader = ChoiceLoader([DictLoader({"quiz/questions/_yesno.html": YESNO_TEMPLATE}),

@@ -9,16 +9,28 @@ from __future__ import annotations
 import re
 from typing import Any, TypeVar
 
-from .base import NOT_ANSWERED, AnswerError, CheckContext, Input, InputValue, ItemResult, ItemWords, Layout, Question
+from .base import (
+    NEAR_MISS,
+    NOT_ANSWERED,
+    AnswerError,
+    CheckContext,
+    Input,
+    InputValue,
+    ItemResult,
+    ItemWords,
+    Layout,
+    Question,
+    RuleBreak,
+)
 from .choice import ChoiceQuestion
 from .raci import RACI_LABELS, RACI_LETTERS, RaciQuestion
 from .route import RouteQuestion
 from .split import SplitQuestion, Task
 
 __all__ = [
-    "NOT_ANSWERED", "QUESTION_TYPES", "ROUTED_KINDS", "RACI_LABELS", "RACI_LETTERS", "AnswerError", "CheckContext",
+    "NEAR_MISS", "NOT_ANSWERED", "QUESTION_TYPES", "ROUTED_KINDS", "RACI_LABELS", "RACI_LETTERS", "AnswerError", "CheckContext",
     "ChoiceQuestion", "Input", "InputValue", "ItemResult", "ItemWords", "Layout", "Question", "QuestionType",
-    "RaciQuestion", "RouteQuestion", "SplitQuestion", "Task", "generation", "question_type", "register",
+    "RaciQuestion", "RouteQuestion", "RuleBreak", "SplitQuestion", "Task", "generation", "question_type", "register",
     "routed_kinds", "unregister",
 ]
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import random
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
@@ -45,6 +45,29 @@ class ItemResult:
     points: Fraction
     max_points: Fraction
     misrouted: bool = False  # work routed to another owner role than the key (see Question.item)
+    reason: str = ""  # why a wrong answer still earned points: NEAR_MISS, or '' (none)
+
+    @property
+    def credit(self) -> Fraction:
+        """The share of the item's points earned (0 to 1)."""
+        return self.points / self.max_points if self.max_points else Fraction(0)
+
+
+NEAR_MISS = "near_miss"  # ItemResult.reason: the registry's credit for one owner role given where the key is another
+
+
+@dataclass(frozen=True)
+class RuleBreak:
+    """An answer that breaks a rule the course teaches (two A's in a RACI…): which rule, and the roles concerned."""
+
+    rule: str
+    message: str  # with ``{roles}`` where the roles go
+    roles: tuple[str, ...] = ()
+    reveals_key: bool = False  # saying it tells something of the key (kept off a result page that hides keys)
+
+    def text(self, label: Callable[[str], str] = str) -> str:
+        """The message with the roles named by ``label`` (ids by default)."""
+        return self.message.format(roles=", ".join(label(r) for r in self.roles))
 
 
 @dataclass(frozen=True)
@@ -136,6 +159,7 @@ def common_fields(node: Mapping[str, Any]) -> dict[str, Any]:
         "id": node["id"], "area": node["area"], "points": Fraction(str(node.get("points", 1))),
         "prompt": node["prompt"].strip(), "explanation": (node.get("explanation") or "").strip(), "see": node.get("see"),
         **curriculum_fields(node),
+        "explanation_by_model": {m: text.strip() for m, text in (node.get("explanation_by_model") or {}).items()},
     }
 
 
@@ -207,6 +231,9 @@ class Question(ABC, Generic[AnswerT]):
     account: str | None = None  # 'small' or 'large': the account a model-dependent key is about
     level: str | None = None  # one of LEVELS
     contact: str | None = None  # 'senior' or 'junior': the client contact the scenario names
+    explanation_by_model: Mapping[str, str] = field(default_factory=dict)  # overrides ``explanation`` per model
+    # {(given, key): credit}: the registry's near-miss credits when the quiz has ``near_miss: true`` (else empty)
+    near_miss: Mapping[tuple[str, str], Fraction] = field(default_factory=dict)
 
     # ---- the file format
 
@@ -239,11 +266,26 @@ class Question(ABC, Generic[AnswerT]):
         """Grade a clean answer (None: unanswered) under an operating model, one ItemResult per graded item."""
 
     def item(self, item_id: str, area: str, expected: str, given: str | None, points: Fraction,
-             max_points: Fraction, correct: bool | None = None) -> ItemResult:
+             max_points: Fraction, correct: bool | None = None, reason: str = "") -> ItemResult:
         """An ItemResult of this question; ``correct`` defaults to given == expected."""
         right = given == expected if correct is None else correct
         misrouted = self.routes_work and given is not None and given != expected
-        return ItemResult(self.id, item_id, self.type, area, expected, given, right, points, max_points, misrouted)
+        return ItemResult(self.id, item_id, self.type, area, expected, given, right, points, max_points, misrouted,
+                          reason)
+
+    def near_miss_item(self, item_id: str, area: str, key: str, given: str | None, points: Fraction) -> ItemResult:
+        """An owner-role item: all ``points`` for the key, the near-miss share for a listed pair, else none."""
+        if given == key:
+            return self.item(item_id, area, key, given, points, points)
+        credit = self.near_miss.get((given, key)) if given is not None else None
+        if credit:
+            return self.item(item_id, area, key, given, points * credit, points, reason=NEAR_MISS)
+        return self.item(item_id, area, key, given, Fraction(0), points)
+
+    @classmethod
+    def rule_breaks(cls, items: Sequence[ItemResult]) -> tuple[RuleBreak, ...]:
+        """The rules the answer breaks, read from its graded items (stored or fresh); none by default."""
+        return ()
 
     def graded_as(self, items: tuple[ItemResult, ...], layout: Layout, answer: object, model: str) -> bool:
         """Whether stored items were graded against this very definition: same items, keys, points and options."""
@@ -286,6 +328,14 @@ class Question(ABC, Generic[AnswerT]):
     @abstractmethod
     def describe(self, item: ItemResult, registry: Registry) -> ItemWords:
         """One stored graded item in words (labels from today's text, falling back to the stored ids)."""
+
+    def describe_for(self, item: ItemResult, registry: Registry, model: str) -> ItemWords:
+        """``describe`` for a learner under ``model``: types with per-model feedback override it."""
+        return self.describe(item, registry)
+
+    def explanation_for(self, model: str) -> str:
+        """The explanation a learner under ``model`` reads (``explanation_by_model``, else ``explanation``)."""
+        return self.explanation_by_model.get(model, self.explanation)
 
     # ---- demo data
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, ClassVar, Self
@@ -20,6 +20,7 @@ from .base import (
     ItemWords,
     Layout,
     Question,
+    RuleBreak,
     by_model_schema,
     common_fields,
 )
@@ -27,6 +28,17 @@ from .base import (
 RACI_LETTERS = ("R", "A", "C", "I")
 RACI_LABELS = {"R": "Responsible", "A": "Accountable", "C": "Consulted", "I": "Informed"}
 LETTER_CHOICES = tuple((letter, RACI_LABELS[letter]) for letter in RACI_LETTERS)
+ONE_ACCOUNTABLE, SOMEONE_RESPONSIBLE = "one-accountable", "someone-responsible"  # the rules an answer can break
+
+
+def accountable_break(accountable: Any) -> Any:
+    """The one-A rule is broken (no A, or two or more): a bool for a count, an SQL condition for a column."""
+    return accountable != 1
+
+
+def responsible_break(responsible: Any, key_responsible: Any) -> Any:
+    """No R is given where the key itself gives one (today's keys often have none): a bool, or an SQL condition."""
+    return (key_responsible > 0) & (responsible == 0)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -93,6 +105,25 @@ class RaciQuestion(Question[dict[str, str]]):
                       share)
             for role in self.owner_roles
         )
+
+    @classmethod
+    def rule_breaks(cls, items: Sequence[ItemResult]) -> tuple[RuleBreak, ...]:
+        """An answered RACI with no A or several A's, or with no R where the key has one; scoring is unchanged."""
+        given = {i.item_id: i.given for i in items if i.given}
+        if not given:
+            return ()
+        breaks = []
+        accountable = tuple(role for role, letter in given.items() if letter == "A")
+        if accountable_break(len(accountable)):
+            breaks.append(RuleBreak(
+                ONE_ACCOUNTABLE,
+                f"{len(accountable)} roles are Accountable ({{roles}}): a RACI has exactly one A." if accountable
+                else "No role is Accountable: a RACI has exactly one A.", accountable))
+        responsible = sum(1 for letter in given.values() if letter == "R")
+        if responsible_break(responsible, sum(1 for i in items if i.expected == "R")):
+            breaks.append(RuleBreak(SOMEONE_RESPONSIBLE, "No role is Responsible: someone has to do the work.",
+                                    reveals_key=True))  # it applies only where the key gives an R
+        return tuple(breaks)
 
     def inputs(self, layout: Layout, registry: Registry) -> tuple[Input, ...]:
         """A radio group of letters per owner role."""

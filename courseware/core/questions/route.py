@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any, ClassVar, Self
 
 from .. import strict_yaml
@@ -40,6 +39,7 @@ class RouteQuestion(Question[str]):
         "answer": {"$ref": "#/$defs/id"},
         "answer_by_model": by_model_schema({"$ref": "#/$defs/id"}),
         "feedback": FEEDBACK_SCHEMA,
+        "feedback_by_model": by_model_schema(FEEDBACK_SCHEMA),
     }
     schema_required: ClassVar[tuple[str, ...]] = ("options", "answer")
 
@@ -47,6 +47,7 @@ class RouteQuestion(Question[str]):
     answer: str
     answer_by_model: Mapping[str, str] = field(default_factory=dict)
     feedback: Mapping[str, str] = field(default_factory=dict)  # by owner role id
+    feedback_by_model: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # {model: {role: text}}
 
     @classmethod
     def check(cls, node: Mapping[str, Any], ctx: CheckContext, where: str) -> None:
@@ -56,12 +57,15 @@ class RouteQuestion(Question[str]):
         for model, key in (node.get("answer_by_model") or {}).items():
             ctx.check_key(key, options, strict_yaml.line_of(node["answer_by_model"], model), f"{where} ({model})")
         ctx.check_feedback(node, options, where)
+        for model, feedback in (node.get("feedback_by_model") or {}).items():
+            ctx.check_feedback({"feedback": feedback}, options, f"{where} ({model})")
 
     @classmethod
     def build(cls, node: Mapping[str, Any], registry: Registry) -> Self:
         """The question from its checked YAML mapping."""
         return cls(**common_fields(node), options=tuple(node["options"]), answer=node["answer"],
-                   answer_by_model=dict(node.get("answer_by_model") or {}), feedback=dict(node.get("feedback") or {}))
+                   answer_by_model=dict(node.get("answer_by_model") or {}), feedback=dict(node.get("feedback") or {}),
+                   feedback_by_model={m: dict(f) for m, f in (node.get("feedback_by_model") or {}).items()})
 
     def key(self, model: str) -> str:
         """The owner role that does this work under ``model``."""
@@ -79,9 +83,8 @@ class RouteQuestion(Question[str]):
         return raw
 
     def score(self, answer: str | None, model: str) -> tuple[ItemResult, ...]:
-        """All the points when the chosen owner role is the key."""
-        key = self.key(model)
-        return (self.item("", self.area, key, answer, self.points if answer == key else Fraction(0), self.points),)
+        """All the points when the chosen owner role is the key; the near-miss share for a listed pair (opt-in)."""
+        return (self.near_miss_item("", self.area, self.key(model), answer, self.points),)
 
     def layout_items(self, part: str) -> tuple[str, ...]:
         """The options (the only list it shuffles)."""
@@ -105,6 +108,12 @@ class RouteQuestion(Question[str]):
         """The chosen and the expected owner role, and the feedback for the one chosen."""
         return ItemWords("Your answer", owner_role_words(registry, item.given), registry.owner_role_label(item.expected),
                          self.feedback.get(item.given or "", ""))
+
+    def describe_for(self, item: ItemResult, registry: Registry, model: str) -> ItemWords:
+        """As ``describe``, with the feedback written for ``model`` where there is one."""
+        words = self.describe(item, registry)
+        own = self.feedback_by_model.get(model, {}).get(item.given or "")
+        return words if own is None else ItemWords(words.label, words.given, words.expected, own)
 
     def simulate(self, model: str, skill: float, rng: random.Random) -> str | None:
         """The key, or a likely confusion."""

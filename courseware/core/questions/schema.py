@@ -16,6 +16,7 @@ COMMON_PROPERTIES: dict[str, Any] = {
     "points": {"$ref": "#/$defs/points"},
     "prompt": {"$ref": "#/$defs/text"},
     "explanation": {"type": "string"},
+    "explanation_by_model": {"allOf": [{"$ref": "#/$defs/modelNames"}], "additionalProperties": {"type": "string"}},
     "see": {"$ref": "#/$defs/see"},
     "work": {"$ref": "#/$defs/id"},
     "account": {"enum": list(ACCOUNT_SIZES)},

@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any, ClassVar, Self
 
 from .. import strict_yaml
@@ -39,6 +38,7 @@ TASK_SCHEMA = {
         "work": {"$ref": "#/$defs/id"},
         "account": {"enum": ["small", "large"]},
         "contact": {"enum": ["senior", "junior"]},
+        "feedback_by_model": by_model_schema({"type": "string"}),
     },
 }
 
@@ -53,6 +53,7 @@ class Task:
     answer_by_model: Mapping[str, str] = field(default_factory=dict)
     area: str | None = None
     feedback: str = ""
+    feedback_by_model: Mapping[str, str] = field(default_factory=dict)  # overrides ``feedback`` per model
     work: str | None = None  # the piece of work in the master RACI this task tests
     contact: str | None = None  # 'senior' or 'junior': the client contact the task names
     account: str | None = None  # when one question covers two accounts: this task's ('small' or 'large')
@@ -60,6 +61,10 @@ class Task:
     def key(self, model: str) -> str:
         """The owner role that owns this task under ``model``."""
         return self.answer_by_model.get(model, self.answer)
+
+    def feedback_for(self, model: str) -> str:
+        """The feedback a learner under ``model`` reads."""
+        return self.feedback_by_model.get(model, self.feedback)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -101,8 +106,9 @@ class SplitQuestion(Question[dict[str, str]]):
         """The question from its checked YAML mapping; without ``options`` every owner role is offered."""
         tasks = tuple(
             Task(t["id"], t["text"].strip(), t["answer"], dict(t.get("answer_by_model") or {}), t.get("area"),
-                 (t.get("feedback") or "").strip(), t.get("work"), t.get("contact"),
-                 t.get("account"))
+                 (t.get("feedback") or "").strip(),
+                 {m: text.strip() for m, text in (t.get("feedback_by_model") or {}).items()},
+                 t.get("work"), t.get("contact"), t.get("account"))
             for t in node["tasks"]
         )
         options = tuple(node.get("options") or (r.id for r in registry.owner_roles))
@@ -135,16 +141,12 @@ class SplitQuestion(Question[dict[str, str]]):
         return {t: r for t, r in raw.items() if r is not None}
 
     def score(self, answer: dict[str, str] | None, model: str) -> tuple[ItemResult, ...]:
-        """points × tasks routed correctly / tasks, one item per task (in the task's area, else the question's)."""
+        """points × tasks routed correctly / tasks, one item per task (in the task's area, else the question's);
+        a near-miss pair earns its share of the task's points when the quiz opts in."""
         given = answer or {}
         share = self.points / len(self.tasks)
-        items = []
-        for task in self.tasks:
-            key = task.key(model)
-            chosen = given.get(task.id)
-            items.append(self.item(task.id, task.area or self.area, key, chosen, share if chosen == key else Fraction(0),
-                                   share))
-        return tuple(items)
+        return tuple(self.near_miss_item(task.id, task.area or self.area, task.key(model), given.get(task.id), share)
+                     for task in self.tasks)
 
     def layout_items(self, part: str) -> tuple[str, ...]:
         """The options or the task ids."""
@@ -169,9 +171,13 @@ class SplitQuestion(Question[dict[str, str]]):
 
     def describe(self, item: ItemResult, registry: Registry) -> ItemWords:
         """The task's text, the chosen and expected owner roles, and the task's feedback."""
+        return self.describe_for(item, registry, "")
+
+    def describe_for(self, item: ItemResult, registry: Registry, model: str) -> ItemWords:
+        """As ``describe``, with the task's feedback written for ``model`` where there is one."""
         task = self.task(item.item_id)
         return ItemWords(task.text if task else item.item_id, owner_role_words(registry, item.given),
-                         registry.owner_role_label(item.expected), task.feedback if task else "")
+                         registry.owner_role_label(item.expected), task.feedback_for(model) if task else "")
 
     def simulate(self, model: str, skill: float, rng: random.Random) -> dict[str, str] | None:
         """Each task: the key, or a likely confusion."""

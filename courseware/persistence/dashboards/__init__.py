@@ -7,9 +7,11 @@ session first and returns plain dataclasses.  Who may see whom is decided in ``s
 """
 
 from .cohort import (
+    MIN_ANSWERS,
     CohortHeader,
     CohortPage,
     ConfusionCell,
+    HardestQuestions,
     HeatmapRow,
     ModuleStat,
     QuestionStat,
@@ -41,12 +43,15 @@ from .mentee import (
 )
 from .mentees import EVERY_COHORT, SORT_KEYS, CohortFacet, MenteeRow, MenteeTable, mentee_cohorts, mentor_mentees
 from .overview import GroupSummary, Headline, cohort_summaries, headline, mentor_summaries
+from .reports import AnswerCount, ConfusionCount, GradeRow, answer_distribution, confusion_counts, grade_report
 
 __all__ = [
-    "EVERY_COHORT", "SORT_KEYS", "AreaScore", "AssignmentStatus", "AttemptSummary", "CohortFacet", "CohortHeader", "CohortPage",
-    "ConfusionCell", "GroupSummary", "Headline", "HeatmapRow", "MenteeDetail", "MenteeHeader", "MenteeRow",
-    "MenteeTable", "Misroute", "ModuleEvent", "ModuleStat", "Note", "QuestionStat", "QuizStat", "area_profile",
-    "cohort_header", "cohort_page", "cohort_summaries", "confusion", "hardest_questions", "headline", "heatmap",
-    "mentee_activity", "mentee_assignments", "mentee_cohorts", "mentee_detail", "mentee_header", "mentee_notes",
-    "mentor_mentees", "mentor_summaries", "module_stats", "quiz_stats", "top_misroutes",
+    "AnswerCount", "AreaScore", "AssignmentStatus", "AttemptSummary", "CohortFacet", "CohortHeader", "CohortPage",
+    "ConfusionCell", "ConfusionCount", "EVERY_COHORT", "GradeRow", "GroupSummary", "HardestQuestions", "Headline",
+    "HeatmapRow", "MIN_ANSWERS", "MenteeDetail", "MenteeHeader", "MenteeRow", "MenteeTable", "Misroute",
+    "ModuleEvent", "ModuleStat", "Note", "QuestionStat", "QuizStat", "SORT_KEYS", "answer_distribution",
+    "area_profile", "cohort_header", "cohort_page", "cohort_summaries", "confusion", "confusion_counts",
+    "grade_report", "hardest_questions", "headline", "heatmap", "mentee_activity", "mentee_assignments",
+    "mentee_cohorts", "mentee_detail", "mentee_header", "mentee_notes", "mentor_mentees", "mentor_summaries",
+    "module_stats", "quiz_stats", "top_misroutes",
 ]

@@ -6,19 +6,23 @@ those mentees only; an admin sees every member.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import CTE, Select, case, func, select
+from sqlalchemy import CTE, Integer, Select, String, case, distinct, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
+from ...core.progress import CompletionRule
 from ...core.questions import ROUTED_KINDS
+from ..completion import completions, quiz_completions_by_module, read_complete
 from ..models import AttemptItem, Cohort, ModuleProgress, User
 from ..paging import limit_page
 from ..scope import within_scope
-from .sql import as_float, best_scores, completed_in, count_if, in_ids
+from .sql import as_float, best_scores, count_if, in_ids, of_people
+
+# "Hardest questions" ranks a question only once it has this many answers (submitted attempts answering it).
+MIN_ANSWERS = 5
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,8 @@ class CohortHeader:
 
 @dataclass(frozen=True)
 class HeatmapRow:
-    """One learner's row of the heatmap: module id → 'complete' or 'in_progress' (absent: not started)."""
+    """One learner's row of the heatmap: module id → 'complete' (by the completion rule) or 'in_progress'
+    (opened, or marked read while its quiz is not passed); absent: not started."""
 
     user_id: int
     name: str
@@ -76,12 +81,21 @@ class ConfusionCell:
 
 @dataclass(frozen=True)
 class QuestionStat:
-    """A question's share of items answered correctly over every submitted attempt."""
+    """A question's share of items answered correctly over every submitted attempt that answered it."""
 
     quiz_id: str
     question_id: str
-    answers: int
+    answers: int  # submitted attempts that asked it
     share_correct: float
+
+
+@dataclass(frozen=True)
+class HardestQuestions:
+    """The hardest questions with at least ``MIN_ANSWERS`` answers, and how many questions have fewer so far."""
+
+    questions: list[QuestionStat]
+    too_few: int  # questions answered, but fewer than MIN_ANSWERS times
+    min_answers: int = MIN_ANSWERS
 
 
 def _members(cohort_id: int, mentor_id: int | None) -> Select[Any]:
@@ -103,50 +117,67 @@ def cohort_header(session: Session, cohort_id: int, mentor_id: int | None) -> Co
 
 
 def heatmap(
-    session: Session, cohort_id: int, mentor_id: int | None, *, module_ids: Sequence[str], page: int = 1,
+    session: Session, cohort_id: int, mentor_id: int | None, *, rule: CompletionRule, page: int = 1,
     per_page: int = 50,
 ) -> list[HeatmapRow]:
-    """One page of learners (by name) with the status of every module they touched and their total — one query."""
+    """One page of learners (by name) with the status of every module they touched and their total — one query.
+
+    A module is 'complete' by the course's completion rule; opened or marked read without it, 'in_progress'.
+    """
     learners = limit_page(
         _members(cohort_id, mentor_id)
         .add_columns(func.lower(User.display_name).label("sort_name"))
         .order_by(func.lower(User.display_name), User.id),
         page, per_page,
     ).cte("page")
-    done = func.sum(case((completed_in(module_ids), 1), else_=0)).over(partition_by=learners.c.user_id)
+    done = completions(rule, of_people(select(learners.c.user_id)))
+    cells = union_all(
+        select(ModuleProgress.user_id, ModuleProgress.module_id, literal("in_progress", String).label("status"))
+        .where(in_ids(ModuleProgress.user_id, select(learners.c.user_id))),
+        select(done.c.user_id, done.c.module_id, literal("complete", String)),
+    ).subquery("cells")
     rows = session.execute(
-        select(learners.c.user_id, learners.c.name, ModuleProgress.module_id, ModuleProgress.completed_at, done)
+        select(learners.c.user_id, learners.c.name, cells.c.module_id, cells.c.status)
         .select_from(learners)
-        .outerjoin(ModuleProgress, ModuleProgress.user_id == learners.c.user_id)
+        .outerjoin(cells, cells.c.user_id == learners.c.user_id)
         .order_by(learners.c.sort_name, learners.c.user_id)
     ).all()
     result: list[HeatmapRow] = []
-    for user_id, name, module_id, completed_at, total in rows:
+    for user_id, name, module_id, status in rows:
         if not result or result[-1].user_id != user_id:
-            result.append(HeatmapRow(user_id, name, int(total or 0)))
-        if module_id is not None:
-            result[-1].cells[module_id] = "complete" if completed_at is not None else "in_progress"
-    return result
+            result.append(HeatmapRow(user_id, name, 0))
+        if module_id is not None and result[-1].cells.get(module_id) != "complete":
+            result[-1].cells[module_id] = status
+    return [HeatmapRow(r.user_id, r.name, sum(1 for s in r.cells.values() if s == "complete"), r.cells) for r in result]
 
 
 def _scope(cohort_id: int, mentor_id: int | None) -> CTE:
     return _members(cohort_id, mentor_id).cte("members")
 
 
-def module_stats(session: Session, cohort_id: int, mentor_id: int | None, module_ids: Sequence[str]) -> list[ModuleStat]:
-    """Started and completed counts per module of the course — one query.
+def module_stats(session: Session, cohort_id: int, mentor_id: int | None, rule: CompletionRule) -> list[ModuleStat]:
+    """Started and completed (by the completion rule) counts per module of the course — one query.
 
-    The query groups every module the learners touched (a handful) and the course's are kept
-    afterwards: filtering by module in SQL would tempt SQLite into scanning the module index.
+    One pass over the learners' progress counts the modules opened and those completed by reading; the
+    modules their quizzes complete are counted from the passed attempts.  Every module the learners touched
+    (a handful) is grouped and the course's are kept afterwards: filtering by module in SQL would tempt
+    SQLite into scanning the module index.
     """
     scope = _scope(cohort_id, mentor_id)
-    rows = session.execute(
-        select(ModuleProgress.module_id, func.count(), func.count(ModuleProgress.completed_at))
+    parts: list[Select[Any]] = [
+        select(ModuleProgress.module_id, func.count().label("started"), count_if(read_complete(rule)).label("completed"))
         .where(in_ids(ModuleProgress.user_id, select(scope.c.user_id)))
         .group_by(ModuleProgress.module_id)
+    ]
+    if rule.by_quiz:
+        gated = quiz_completions_by_module(rule, of_people(scope))
+        parts.append(select(gated.c.module_id, literal(0, Integer), gated.c.completed))
+    both = union_all(*parts).subquery("both")
+    rows = session.execute(
+        select(both.c.module_id, func.sum(both.c.started), func.sum(both.c.completed)).group_by(both.c.module_id)
     ).all()
-    wanted = set(module_ids)
-    return [ModuleStat(m, int(started), int(completed)) for m, started, completed in rows if m in wanted]
+    wanted = set(rule.module_ids)
+    return [ModuleStat(m, int(started or 0), int(completed or 0)) for m, started, completed in rows if m in wanted]
 
 
 def quiz_stats(session: Session, cohort_id: int, mentor_id: int | None) -> list[QuizStat]:
@@ -177,18 +208,29 @@ def confusion(session: Session, cohort_id: int, mentor_id: int | None) -> list[C
             for area, expected, given, n, total, correct in rows]
 
 
-def hardest_questions(session: Session, cohort_id: int, mentor_id: int | None, limit: int = 10) -> list[QuestionStat]:
-    """The questions with the lowest share of items answered correctly (ties: most answered first) — one query."""
+def hardest_questions(session: Session, cohort_id: int, mentor_id: int | None, limit: int = 10,
+                      min_answers: int = MIN_ANSWERS) -> HardestQuestions:
+    """The questions with the lowest share of items answered correctly (ties: most answered first), counting only
+    questions answered at least ``min_answers`` times, and how many have fewer answers — one query, one pass.
+
+    Questions with too few answers sort after the others, so the page's rows come first and the count of the
+    rest travels on every row (as a window over the grouped questions).
+    """
     scope = _scope(cohort_id, mentor_id)
+    answers = func.count(distinct(AttemptItem.attempt_id))
     share = as_float(count_if(AttemptItem.correct.is_(True)) * 1.0 / func.count())
+    enough = case((answers >= min_answers, 0), else_=1)
     rows = session.execute(
-        select(AttemptItem.quiz_id, AttemptItem.question_id, func.count(), share.label("share"))
+        select(AttemptItem.quiz_id, AttemptItem.question_id, answers.label("answers"), share.label("share"),
+               func.sum(enough).over().label("too_few"))
         .where(in_ids(AttemptItem.user_id, select(scope.c.user_id)))
         .group_by(AttemptItem.quiz_id, AttemptItem.question_id)
-        .order_by(share, func.count().desc(), AttemptItem.quiz_id, AttemptItem.question_id)
+        .order_by(enough, share, answers.desc(), AttemptItem.quiz_id, AttemptItem.question_id)
         .limit(limit)
     ).all()
-    return [QuestionStat(q, question, int(n), float(s)) for q, question, n, s in rows]
+    stats = [QuestionStat(r.quiz_id, r.question_id, int(r.answers), float(r.share)) for r in rows
+             if r.answers >= min_answers]
+    return HardestQuestions(stats, int(rows[0].too_few or 0) if rows else 0, min_answers)
 
 
 @dataclass(frozen=True)
@@ -200,11 +242,11 @@ class CohortPage:
     modules: list[ModuleStat]
     quizzes: list[QuizStat]
     confusion: list[ConfusionCell]
-    hardest: list[QuestionStat]
+    hardest: HardestQuestions
 
 
 def cohort_page(
-    session: Session, cohort_id: int, mentor_id: int | None, *, module_ids: Sequence[str], page: int = 1,
+    session: Session, cohort_id: int, mentor_id: int | None, *, rule: CompletionRule, page: int = 1,
     per_page: int = 50, hardest: int = 10,
 ) -> CohortPage | None:
     """The whole cohort page in six queries, or None when the viewer may not see this cohort."""
@@ -213,8 +255,8 @@ def cohort_page(
         return None
     return CohortPage(
         header=header,
-        heatmap=heatmap(session, cohort_id, mentor_id, module_ids=module_ids, page=page, per_page=per_page),
-        modules=module_stats(session, cohort_id, mentor_id, module_ids),
+        heatmap=heatmap(session, cohort_id, mentor_id, rule=rule, page=page, per_page=per_page),
+        modules=module_stats(session, cohort_id, mentor_id, rule),
         quizzes=quiz_stats(session, cohort_id, mentor_id),
         confusion=confusion(session, cohort_id, mentor_id),
         hardest=hardest_questions(session, cohort_id, mentor_id, hardest),

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -24,12 +24,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
+from ...core.progress import CompletionRule
 from ...core.questions import ROUTED_KINDS
+from ..completion import completions
 from ..models import Assignment, Attempt, AttemptItem, Cohort, MentorNote, ModuleProgress, User
 from ..paging import limit_page
 from ..queries import assignment_done
 from ..scope import visible
-from .sql import as_float, completed_in, in_ids, overdue_by_user
+from .sql import as_float, in_ids, overdue_by_user, rule_breaks_by_user
 
 
 @dataclass(frozen=True)
@@ -45,25 +47,28 @@ class MenteeHeader:
     cohort_id: int | None
     cohort: str | None
     cohort_members: int
-    modules_completed: int  # of the course's modules
+    modules_completed: int  # of the course's modules, by the completion rule
     quizzes_passed: int
     attempts_submitted: int
     overdue: int  # assignments due before today and not done
+    rule_breaks: int = 0  # RACI answers that broke a RACI rule
 
 
 @dataclass(frozen=True)
 class ModuleEvent:
-    """A module the mentee opened, and when they completed it."""
+    """A module of the mentee's: when they opened it, marked it read, and completed it (by the completion rule)."""
 
     module_id: str
-    started_at: datetime
+    started_at: datetime | None
     completed_at: datetime | None
+    read_at: datetime | None = None
 
 
 @dataclass(frozen=True)
 class AttemptSummary:
-    """One quiz attempt and its grade (score None while open)."""
+    """One quiz attempt and its grade (score None while open); state 'reset' once reset (kept on record)."""
 
+    id: int
     quiz_id: str
     number: int
     state: str
@@ -134,23 +139,27 @@ class MenteeDetail:
 
 
 def mentee_header(
-    session: Session, mentee_id: int, mentor_id: int | None, *, module_ids: Sequence[str], today: date
+    session: Session, mentee_id: int, mentor_id: int | None, *, rule: CompletionRule, today: date
 ) -> MenteeHeader | None:
     """The mentee and their totals if this viewer may see them, else None (the caller answers 404) — one query."""
     member = aliased(User)
     members = select(func.count()).where(member.cohort_id == Cohort.id).correlate(Cohort).scalar_subquery()
-    completed = (
-        select(func.count()).where(ModuleProgress.user_id == mentee_id, completed_in(module_ids)).scalar_subquery()
-    )
+
+    def this_mentee(column: Any) -> ColumnElement[bool]:
+        return column == mentee_id  # type: ignore[no-any-return]
+
+    completed = select(func.count()).select_from(completions(rule, this_mentee)).scalar_subquery()
+    breaks = rule_breaks_by_user(this_mentee)
+    rule_breaks = select(func.coalesce(func.sum(breaks.c.rule_breaks), 0)).scalar_subquery()
     submitted = Attempt.user_id == mentee_id, Attempt.state == "submitted"
     passed = select(func.count(distinct(Attempt.quiz_id))).where(*submitted, Attempt.passed.is_(True)).scalar_subquery()
     attempts = select(func.count()).where(*submitted).scalar_subquery()
     person = select(User.id.label("user_id"), User.cohort_id).where(User.id == mentee_id).cte("person")
-    overdue = overdue_by_user(person, today)
+    overdue = overdue_by_user(person, today, rule)
     row = session.execute(
         select(User.id, User.display_name, User.email, User.active, User.created_at, User.last_seen_at,
                User.cohort_id, Cohort.name, members, completed, passed, attempts,
-               select(overdue.c.overdue).scalar_subquery())
+               select(overdue.c.overdue).scalar_subquery(), rule_breaks)
         .outerjoin(Cohort, Cohort.id == User.cohort_id)
         .where(User.id == mentee_id, visible(User.id, mentor_id))
     ).first()
@@ -160,28 +169,40 @@ def mentee_header(
         id=row[0], name=row[1], email=row[2], active=row[3], created_at=row[4], last_seen_at=row[5],
         cohort_id=row[6], cohort=row[7], cohort_members=int(row[8] or 0), modules_completed=int(row[9] or 0),
         quizzes_passed=int(row[10] or 0), attempts_submitted=int(row[11] or 0), overdue=int(row[12] or 0),
+        rule_breaks=int(row[13] or 0),
     )
 
 
-def mentee_activity(session: Session, mentee_id: int) -> tuple[list[ModuleEvent], list[AttemptSummary]]:
-    """The mentee's module progress and quiz attempts, oldest first — one query (UNION ALL)."""
+def mentee_activity(session: Session, mentee_id: int, rule: CompletionRule) -> tuple[list[ModuleEvent], list[AttemptSummary]]:
+    """The mentee's modules (opened, marked read, completed by the rule) and quiz attempts, oldest first — one query."""
     attempts = select(
         literal("quiz", String).label("kind"), Attempt.quiz_id.label("item"), Attempt.started_at.label("started_at"),
-        Attempt.submitted_at.label("finished_at"), Attempt.number, Attempt.state, Attempt.score, Attempt.passed,
+        Attempt.submitted_at.label("finished_at"), Attempt.id, Attempt.number, Attempt.state, Attempt.score,
+        Attempt.passed,
     ).where(Attempt.user_id == mentee_id)
     modules = select(
         literal("module", String), ModuleProgress.module_id, ModuleProgress.started_at, ModuleProgress.completed_at,
-        cast(null(), Integer), cast(null(), String), cast(null(), Float), null(),
+        cast(null(), Integer), cast(null(), Integer), cast(null(), String), cast(null(), Float), null(),
     ).where(ModuleProgress.user_id == mentee_id)
-    both = union_all(attempts, modules).subquery()
-    events: list[ModuleEvent] = []
+    done = completions(rule, lambda column: column == mentee_id)
+    complete = select(
+        literal("done", String), done.c.module_id, done.c.completed_at, done.c.completed_at,
+        cast(null(), Integer), cast(null(), Integer), cast(null(), String), cast(null(), Float), null(),
+    )
+    both = union_all(attempts, modules, complete).subquery()
+    opened: dict[str, tuple[datetime | None, datetime | None]] = {}
+    completed: dict[str, datetime | None] = {}
     tries: list[AttemptSummary] = []
     for r in session.execute(select(both).order_by(both.c.started_at, both.c.kind, both.c.item, both.c.number)):
         if r.kind == "module":
-            events.append(ModuleEvent(r.item, r.started_at, r.finished_at))
+            opened[r.item] = (r.started_at, r.finished_at)
+        elif r.kind == "done":
+            completed[r.item] = r.finished_at
         else:
             passed = None if r.passed is None else bool(r.passed)
-            tries.append(AttemptSummary(r.item, r.number, r.state, r.started_at, r.finished_at, r.score, passed))
+            tries.append(AttemptSummary(r.id, r.item, r.number, r.state, r.started_at, r.finished_at, r.score, passed))
+    events = [ModuleEvent(m, opened.get(m, (None, None))[0], completed.get(m), opened.get(m, (None, None))[1])
+              for m in [*opened, *(m for m in completed if m not in opened)]]
     return events, tries
 
 
@@ -267,9 +288,10 @@ def mentee_notes(session: Session, mentee_id: int, *, page: int = 1, per_page: i
     return [Note(*r[:5]) for r in rows], total
 
 
-def mentee_assignments(session: Session, mentee_id: int, cohort_id: int | None) -> list[AssignmentStatus]:
+def mentee_assignments(session: Session, mentee_id: int, cohort_id: int | None,
+                       rule: CompletionRule) -> list[AssignmentStatus]:
     """The assignments that apply to the mentee (directly or via their cohort) with done flags, soonest first."""
-    done = assignment_done(mentee_id, Assignment.kind, Assignment.item_id)
+    done = assignment_done(rule, mentee_id, Assignment.kind, Assignment.item_id)
     target = Assignment.user_id == mentee_id
     if cohort_id is not None:
         target = or_(target, Assignment.cohort_id == cohort_id)
@@ -282,14 +304,14 @@ def mentee_assignments(session: Session, mentee_id: int, cohort_id: int | None) 
 
 
 def mentee_detail(
-    session: Session, mentee_id: int, mentor_id: int | None, *, module_ids: Sequence[str], today: date,
+    session: Session, mentee_id: int, mentor_id: int | None, *, rule: CompletionRule, today: date,
     notes_page: int = 1, notes_per_page: int = 20, misroutes: int = 5,
 ) -> MenteeDetail | None:
     """The whole mentee page in six queries, or None when the viewer may not see this learner."""
-    header = mentee_header(session, mentee_id, mentor_id, module_ids=module_ids, today=today)
+    header = mentee_header(session, mentee_id, mentor_id, rule=rule, today=today)
     if header is None:
         return None
-    modules, attempts = mentee_activity(session, mentee_id)
+    modules, attempts = mentee_activity(session, mentee_id, rule)
     notes, notes_total = mentee_notes(session, mentee_id, page=notes_page, per_page=notes_per_page)
     return MenteeDetail(
         header=header,
@@ -299,5 +321,5 @@ def mentee_detail(
         misroutes=top_misroutes(session, mentee_id, misroutes),
         notes=notes,
         notes_total=notes_total,
-        assignments=mentee_assignments(session, mentee_id, header.cohort_id),
+        assignments=mentee_assignments(session, mentee_id, header.cohort_id, rule),
     )

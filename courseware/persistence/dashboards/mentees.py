@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, Final, Literal
 
 from sqlalchemy import (
-    BindParameter,
     ColumnElement,
     Date,
     Float,
@@ -26,14 +24,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from ...core.progress import CompletionRule
 from ..base import UTCDateTime
+from ..completion import completion_counts
 from ..models import Cohort, User
 from ..paging import offset_of
 from ..scope import scoped_learners
-from .sql import greatest, overdue_by_user, progress_totals, quiz_totals
+from .sql import greatest, of_people, overdue_by_user, progress_totals, quiz_totals, rule_breaks_by_user
 
 EVERY_COHORT: Final = "all"  # the cohort filter that keeps everyone; None keeps learners without a cohort
-SORT_KEYS = ("name", "email", "cohort", "completed", "passed", "score", "activity", "overdue")
+SORT_KEYS = ("name", "email", "cohort", "completed", "passed", "score", "activity", "overdue", "rule_breaks")
 # Sorting by a column of the learner alone lets the query cut the page before aggregating.
 _USER_SORTS = frozenset({"name", "email", "cohort"})
 
@@ -52,6 +52,7 @@ class MenteeRow:
     average_best: float | None
     last_activity: datetime | None
     overdue: int
+    rule_breaks: int = 0  # RACI answers that broke a RACI rule (no A, several A's, no R where one is due)
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def mentee_cohorts(session: Session, mentor_id: int | None) -> list[CohortFacet]
     return [CohortFacet(r.cohort_id, r.name, int(r.learners)) for r in rows]
 
 
-def _rows(mentor: Any, cohort: str, sort: str, descending: bool, paged: bool) -> Select[Any]:
+def _rows(mentor: Any, cohort: str, sort: str, descending: bool, paged: bool, rule: CompletionRule) -> Select[Any]:
     """One page of the table, each row numbered (``position``) in the requested order.
 
     ``cohort`` is 'all', 'none' (learners without a cohort) or 'one' (the ``cohort_id`` parameter).
@@ -123,18 +124,20 @@ def _rows(mentor: Any, cohort: str, sort: str, descending: bool, paged: bool) ->
         scope_query = page_of(scope_query.order_by(key_of(user_keys[sort]), func.lower(User.display_name), User.id))
     scope = scope_query.cte("scope")
 
-    module_ids: BindParameter[Any] = bindparam("module_ids", expanding=True)
     today = bindparam("today", type_=Date)
-    progress = progress_totals(scope, module_ids)
+    progress = progress_totals(scope)
+    completed = completion_counts(rule, of_people(scope))
     quizzes = quiz_totals(scope)
-    overdue = overdue_by_user(scope, today)
+    overdue = overdue_by_user(scope, today, rule)
+    breaks = rule_breaks_by_user(of_people(scope))
     last_activity = greatest(scope.c.last_seen_at, progress.c.last_progress, quizzes.c.last_submitted)
     columns: dict[str, ColumnElement[Any]] = {
-        "completed": func.coalesce(progress.c.completed, 0),
+        "completed": func.coalesce(completed.c.completed, 0),
         "passed": func.coalesce(quizzes.c.passed, 0),
         "score": quizzes.c.average_best,
         "activity": last_activity,
         "overdue": func.coalesce(overdue.c.overdue, 0),
+        "rule_breaks": func.coalesce(breaks.c.rule_breaks, 0),
     }
     final_keys = {"name": scope.c.sort_name, "email": scope.c.email, "cohort": scope.c.cohort, **columns}
     order = (key_of(final_keys[sort]), scope.c.sort_name, scope.c.user_id)
@@ -146,30 +149,33 @@ def _rows(mentor: Any, cohort: str, sort: str, descending: bool, paged: bool) ->
         )
         .select_from(scope)
         .outerjoin(progress, progress.c.user_id == scope.c.user_id)
+        .outerjoin(completed, completed.c.user_id == scope.c.user_id)
         .outerjoin(quizzes, quizzes.c.user_id == scope.c.user_id)
         .outerjoin(overdue, overdue.c.user_id == scope.c.user_id)
+        .outerjoin(breaks, breaks.c.user_id == scope.c.user_id)
         .order_by(*order)
     )
     return query if sort in _USER_SORTS else page_of(query)
 
 
 @lru_cache(maxsize=256)
-def _statement(admin: bool, cohort: str, sort: str, descending: bool, paged: bool) -> Select[Any]:
+def _statement(admin: bool, cohort: str, sort: str, descending: bool, paged: bool, rule: CompletionRule) -> Select[Any]:
     """The mentor home's one statement for this shape, built once: values travel as bound parameters.
 
     Building this statement costs more than running it for a caseload of fifty, so each shape
-    (viewer kind, filter kind, sort, direction, paged or not) is built once per process.
+    (viewer kind, filter kind, sort, direction, paged or not, and the course's completion rule) is
+    built once per process.
     """
     mentor = None if admin else bindparam("mentor_id", type_=Integer)
-    rows = _rows(mentor, cohort, sort, descending, paged).subquery("page")
+    rows = _rows(mentor, cohort, sort, descending, paged, rule).subquery("page")
     facets = _facets(mentor).subquery("facets")
     both = union_all(
         select(literal("row", String).label("kind"), rows.c.position, rows.c.user_id, rows.c.name, rows.c.email,
                rows.c.cohort_id, rows.c.cohort, rows.c.completed, rows.c.passed, rows.c.score, rows.c.activity,
-               rows.c.overdue),
+               rows.c.overdue, rows.c.rule_breaks),
         select(literal("facet", String), facets.c.position, cast(null(), Integer), cast(null(), String),
                cast(null(), String), facets.c.cohort_id, facets.c.name, facets.c.learners, literal(0, Integer),
-               cast(null(), Float), cast(null(), UTCDateTime), literal(0, Integer)),
+               cast(null(), Float), cast(null(), UTCDateTime), literal(0, Integer), literal(0, Integer)),
     ).subquery("both")
     return select(both).order_by(both.c.kind, both.c.position)
 
@@ -178,7 +184,7 @@ def mentor_mentees(
     session: Session,
     mentor_id: int | None,
     *,
-    module_ids: Sequence[str],
+    rule: CompletionRule,
     today: date,
     cohort_id: int | None | Literal["all"] = EVERY_COHORT,
     sort: str = "name",
@@ -188,6 +194,7 @@ def mentor_mentees(
 ) -> MenteeTable:
     """The viewer's learners with their progress numbers, filtered, sorted and paginated — ONE query.
 
+    ``rule`` is the course's completion rule (``modules_completed`` counts by it).
     ``mentor_id`` None means an admin (every learner); ``cohort_id`` is a cohort's id, None for
     learners without a cohort, or EVERY_COHORT; ``per_page`` None returns every row (the CSV export).  Ties sort by name, then id.
     The page's rows and the cohort filter's counts travel in one UNION ALL: the mentor home has
@@ -196,8 +203,8 @@ def mentor_mentees(
     if sort not in SORT_KEYS:
         sort = "name"
     cohort = "all" if cohort_id == EVERY_COHORT else "none" if cohort_id is None else "one"
-    statement = _statement(mentor_id is None, cohort, sort, direction == "desc", per_page is not None)
-    params: dict[str, Any] = {"module_ids": list(module_ids), "today": today}
+    statement = _statement(mentor_id is None, cohort, sort, direction == "desc", per_page is not None, rule)
+    params: dict[str, Any] = {"today": today}
     if mentor_id is not None:
         params["mentor_id"] = mentor_id
     if cohort == "one":
@@ -213,7 +220,7 @@ def mentor_mentees(
             table.append(MenteeRow(
                 id=r.user_id, name=r.name, email=r.email, cohort_id=r.cohort_id, cohort=r.cohort,
                 modules_completed=int(r.completed), quizzes_passed=int(r.passed), average_best=r.score,
-                last_activity=r.activity, overdue=int(r.overdue),
+                last_activity=r.activity, overdue=int(r.overdue), rule_breaks=int(r.rule_breaks),
             ))
     total = sum(c.learners for c in cohorts if cohort_id == EVERY_COHORT or c.id == cohort_id)
     return MenteeTable(table, total, cohorts)

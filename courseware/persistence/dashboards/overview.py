@@ -6,7 +6,6 @@ or mentors' learners cost, whatever the size of the organisation.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -14,9 +13,11 @@ from typing import Any
 from sqlalchemy import CTE, Select, and_, exists, func, select
 from sqlalchemy.orm import Session
 
-from ..models import Cohort, Mentorship, ModuleProgress, User, UserRole
+from ...core.progress import CompletionRule
+from ..completion import completion_counts
+from ..models import Cohort, Mentorship, User, UserRole
 from ..paging import limit_page
-from .sql import completed_in, count_if, in_ids, overdue_by_user
+from .sql import count_if, in_ids, of_people, overdue_by_user
 
 
 @dataclass(frozen=True)
@@ -50,15 +51,10 @@ class Headline:
     unmentored: int
 
 
-def _per_learner(people: CTE, module_ids: Sequence[str], today: date) -> Select[Any]:
+def _per_learner(people: CTE, rule: CompletionRule, today: date) -> Select[Any]:
     """(user_id, completed, overdue) for each learner of ``people`` (which has user_id and cohort_id)."""
-    done = (
-        select(ModuleProgress.user_id, count_if(completed_in(module_ids)).label("completed"))
-        .where(in_ids(ModuleProgress.user_id, select(people.c.user_id)))
-        .group_by(ModuleProgress.user_id)
-        .subquery("done")
-    )
-    overdue = overdue_by_user(people, today)
+    done = completion_counts(rule, of_people(people))
+    overdue = overdue_by_user(people, today, rule)
     return (
         select(people.c.user_id, func.coalesce(done.c.completed, 0).label("completed"),
                func.coalesce(overdue.c.overdue, 0).label("overdue"))
@@ -69,7 +65,7 @@ def _per_learner(people: CTE, module_ids: Sequence[str], today: date) -> Select[
 
 
 def cohort_summaries(
-    session: Session, *, module_ids: Sequence[str], today: date, page: int = 1, per_page: int | None = 25
+    session: Session, *, rule: CompletionRule, today: date, page: int = 1, per_page: int | None = 25
 ) -> tuple[list[GroupSummary], int]:
     """A page of cohorts (newest start first) with their learners' totals, and the number of cohorts — one query."""
     order = (Cohort.start_date.desc(), Cohort.name, Cohort.id)
@@ -80,13 +76,13 @@ def cohort_summaries(
     people = (
         select(User.id.label("user_id"), User.cohort_id).where(in_ids(User.cohort_id, select(cohorts.c.id))).cte("people")
     )
-    learners = _per_learner(people, module_ids, today).add_columns(people.c.cohort_id).subquery("per_learner")
+    learners = _per_learner(people, rule, today).add_columns(people.c.cohort_id).subquery("per_learner")
     totals = (
         select(
             learners.c.cohort_id,
             func.count().label("learners"),
             func.sum(learners.c.completed).label("completed"),
-            count_if(learners.c.completed >= max(len(module_ids), 1)).label("finished"),
+            count_if(learners.c.completed >= max(len(rule.module_ids), 1)).label("finished"),
             func.sum(learners.c.overdue).label("overdue"),
         )
         .group_by(learners.c.cohort_id)
@@ -101,7 +97,7 @@ def cohort_summaries(
         GroupSummary(
             id=r.id, name=r.name, start_date=r.start_date, learners=int(r.learners or 0),
             modules_completed=int(r.completed or 0), finished=int(r.finished or 0), overdue=int(r.overdue or 0),
-            modules=len(module_ids),
+            modules=len(rule.module_ids),
         )
         for r in rows
     ]
@@ -109,7 +105,7 @@ def cohort_summaries(
 
 
 def mentor_summaries(
-    session: Session, *, module_ids: Sequence[str], today: date, page: int = 1, per_page: int | None = 25
+    session: Session, *, rule: CompletionRule, today: date, page: int = 1, per_page: int | None = 25
 ) -> tuple[list[GroupSummary], int]:
     """A page of mentors (by name) with caseload, their mentees' totals and overdue count, and the number of mentors."""
     mentors = limit_page(
@@ -125,13 +121,13 @@ def mentor_summaries(
     people = (
         select(User.id.label("user_id"), User.cohort_id).where(in_ids(User.id, select(pairs.c.mentee_id))).cte("people")
     )
-    learners = _per_learner(people, module_ids, today).subquery("per_learner")
+    learners = _per_learner(people, rule, today).subquery("per_learner")
     totals = (
         select(
             pairs.c.mentor_id,
             func.count().label("learners"),
             func.sum(learners.c.completed).label("completed"),
-            count_if(learners.c.completed >= max(len(module_ids), 1)).label("finished"),
+            count_if(learners.c.completed >= max(len(rule.module_ids), 1)).label("finished"),
             func.sum(learners.c.overdue).label("overdue"),
         )
         .join(learners, learners.c.user_id == pairs.c.mentee_id)
@@ -147,7 +143,7 @@ def mentor_summaries(
         GroupSummary(
             id=r.id, name=r.name, email=r.email, learners=int(r.learners or 0),
             modules_completed=int(r.completed or 0), finished=int(r.finished or 0), overdue=int(r.overdue or 0),
-            modules=len(module_ids),
+            modules=len(rule.module_ids),
         )
         for r in rows
     ]

@@ -6,7 +6,6 @@ never loops over learners.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -22,6 +21,7 @@ from sqlalchemy import (
     case,
     cast,
     func,
+    or_,
     select,
     union_all,
 )
@@ -31,9 +31,12 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
+from ...core.progress import CompletionRule
+from ...core.questions import RaciQuestion
+from ...core.questions.raci import accountable_break, responsible_break
 from ...core.schedule import past_due
 from ..base import UTCDateTime
-from ..models import Assignment, Attempt, ModuleProgress
+from ..models import Assignment, Attempt, AttemptItem, ModuleProgress
 from ..queries import assignment_done
 
 
@@ -99,21 +102,21 @@ def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def completed_in(module_ids: Sequence[str] | BindParameter[Any]) -> ColumnElement[bool]:
-    """A module_progress row that completes a module of the current course (ids, or an expanding parameter)."""
-    ids = module_ids if isinstance(module_ids, BindParameter) else list(module_ids)
-    return and_(ModuleProgress.completed_at.is_not(None), ModuleProgress.module_id.in_(ids))
+def of_people(people: CTE | Subquery | Select[Any]) -> Any:
+    """A ``who`` for ``persistence/completion.py``: the user_id column is one of ``people``'s user ids."""
+    ids = people if isinstance(people, Select) else select(people.c.user_id)
+    return lambda column: in_ids(column, ids)
 
 
 # ---------------------------------------------------------------------------- shared aggregates
 
 
-def overdue_by_user(people: CTE | Subquery, today: date | BindParameter[Any]) -> Subquery:
+def overdue_by_user(people: CTE | Subquery, today: date | BindParameter[Any], rule: CompletionRule) -> Subquery:
     """(user_id, overdue): assignments past due on ``today`` and not done, for the people of ``people``.
 
     ``people`` needs ``user_id`` and ``cohort_id`` columns.  An assignment reaches a learner
     directly or through their cohort (two index lookups joined by UNION ALL, never an OR join);
-    a module is done once completed, a quiz once a submitted attempt passed.
+    done is ``assignment_done`` under the course's completion rule.
     """
     columns = (people.c.user_id, Assignment.kind.label("kind"), Assignment.item_id.label("item_id"))
     direct = select(*columns).join(Assignment, Assignment.user_id == people.c.user_id).where(past_due(Assignment.due_on, today))
@@ -123,7 +126,7 @@ def overdue_by_user(people: CTE | Subquery, today: date | BindParameter[Any]) ->
     due = union_all(direct, via_cohort).subquery("due")
     return (
         select(due.c.user_id, func.count().label("overdue"))
-        .where(~assignment_done(due.c.user_id, due.c.kind, due.c.item_id))
+        .where(~assignment_done(rule, due.c.user_id, due.c.kind, due.c.item_id))
         .group_by(due.c.user_id)
         .subquery("overdue")
     )
@@ -160,12 +163,11 @@ def quiz_totals(people: CTE | Subquery) -> Subquery:
     )
 
 
-def progress_totals(people: CTE | Subquery, module_ids: Sequence[str] | BindParameter[Any]) -> Subquery:
-    """(user_id, completed, last_progress) per learner: modules of the course completed, latest progress time."""
+def progress_totals(people: CTE | Subquery) -> Subquery:
+    """(user_id, last_progress) per learner: the latest time they opened or marked a module."""
     return (
         select(
             ModuleProgress.user_id,
-            count_if(completed_in(module_ids)).label("completed"),
             greatest(func.max(ModuleProgress.started_at), func.max(ModuleProgress.completed_at)).label("last_progress"),
         )
         .where(in_ids(ModuleProgress.user_id, select(people.c.user_id)))
@@ -174,3 +176,23 @@ def progress_totals(people: CTE | Subquery, module_ids: Sequence[str] | BindPara
     )
 
 
+
+
+def rule_breaks_by_user(who: Any) -> Subquery:
+    """(user_id, rule_breaks): RACI answers that break a RACI rule, per learner (of ``who``) — the rule of
+    ``core/questions/raci.py`` applied to the letters stored per role."""
+    items = AttemptItem
+    per_answer = (
+        select(items.user_id, count_if(items.given == "A").label("a"), count_if(items.given == "R").label("r"),
+               count_if(items.expected == "R").label("key_r"), func.count(items.given).label("answered"))
+        .where(items.kind == RaciQuestion.type, who(items.user_id))
+        .group_by(items.user_id, items.attempt_id, items.question_id)
+        .subquery("raci_answers")
+    )
+    broken = and_(per_answer.c.answered > 0,
+                  or_(accountable_break(per_answer.c.a), responsible_break(per_answer.c.r, per_answer.c.key_r)))
+    return (
+        select(per_answer.c.user_id, count_if(broken).label("rule_breaks"))
+        .group_by(per_answer.c.user_id)
+        .subquery("rule_breaks")
+    )

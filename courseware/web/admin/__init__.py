@@ -8,6 +8,7 @@ from . import (  # noqa: E402,F401
     assignment_views,
     audit_views,
     cohort_views,
+    flag_views,
     invitation_views,
     mentorship_views,
     outbox_views,

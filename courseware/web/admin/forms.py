@@ -6,12 +6,13 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, EmailField, Form, HiddenField, PasswordField, SelectField, StringField
+from wtforms import DateField, EmailField, Form, HiddenField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ...core.operating_model import INHERIT_LABEL, LABELS, MODELS
 from ...core.schedule import DEFAULT_TIME_ZONE, time_zone_names
+from ...services.follow_up import MAX_FLAG
 from ..forms_common import ACCESS_ROLE_CHOICES, MultiCheckboxField
 
 
@@ -135,3 +136,13 @@ class ImportForm(FlaskForm):
     file = FileField("CSV file (email,name,roles,cohort,mentor)")
     csv_text = HiddenField()
     csv_name = HiddenField()
+
+
+class ReplyForm(FlaskForm):
+    """The reply that resolves every open flag on a question (the learners read it)."""
+
+    reply = TextAreaField(
+        "Reply to the learners",
+        validators=[DataRequired(message="Write the reply the learners will read."),
+                    Length(max=MAX_FLAG, message=f"Keep the reply under {MAX_FLAG:,} characters.")],
+    )

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 from ...core.access import ORGANISATION_ROLES
 from ...persistence import dashboards
 from ..csv_export import csv_response
-from ..db import catalog, get_db, today
+from ..db import completion, get_db, today
 from ..pagination import Page, page_arg, page_size
 from ..security import access_role_required
 from . import bp
@@ -22,11 +22,11 @@ CSV_HEADER = ["Type", "Name", "Email", "Start date", "Learners", "Modules comple
 def overview() -> str:
     """Completion per cohort and caseload per mentor, each table paginated."""
     db = get_db()
-    ids, day = catalog().module_ids, today()
+    rule, day = completion(), today()
     cohorts_number, mentors_number, per_page = page_arg("cohorts"), page_arg("mentors"), page_size()
-    cohorts, cohorts_total = dashboards.cohort_summaries(db, module_ids=ids, today=day, page=cohorts_number,
+    cohorts, cohorts_total = dashboards.cohort_summaries(db, rule=rule, today=day, page=cohorts_number,
                                                          per_page=per_page)
-    mentors, mentors_total = dashboards.mentor_summaries(db, module_ids=ids, today=day, page=mentors_number,
+    mentors, mentors_total = dashboards.mentor_summaries(db, rule=rule, today=day, page=mentors_number,
                                                          per_page=per_page)
     return render_template(
         "admin/overview.html", headline=dashboards.headline(db),
@@ -40,9 +40,9 @@ def overview() -> str:
 def overview_csv() -> Response:
     """Both tables of the overview as one CSV, every row: cohorts first, then mentors."""
     db = get_db()
-    ids, day = catalog().module_ids, today()
-    cohorts, _ = dashboards.cohort_summaries(db, module_ids=ids, today=day, per_page=None)
-    mentors, _ = dashboards.mentor_summaries(db, module_ids=ids, today=day, per_page=None)
+    rule, day = completion(), today()
+    cohorts, _ = dashboards.cohort_summaries(db, rule=rule, today=day, per_page=None)
+    mentors, _ = dashboards.mentor_summaries(db, rule=rule, today=day, per_page=None)
     rows = [
         [kind, group.name, group.email or "", group.start_date.isoformat() if group.start_date else "", group.learners,
          group.modules_completed, f"{group.completion:.1f}", group.finished, group.overdue]

@@ -11,10 +11,10 @@ from werkzeug.wrappers import Response
 from ...core.catalog import Module
 from ...core.errors import NotYetAvailable
 from ...core.progress import Status, learner_path, module_state
-from ...persistence import queries
+from ...persistence import follow_up, queries
 from ...services import progress
 from ...services.assignments import learner_assignments
-from ..db import catalog, get_db, quiz_bank, side_write, today
+from ..db import catalog, completion, get_db, quiz_bank, side_write, today
 from ..forms_common import ButtonForm
 from . import bp
 
@@ -47,12 +47,15 @@ def _load_module(module_id: str) -> Module:
 @bp.route("/")
 @login_required
 def home() -> str:
-    """My path: what is assigned, every track with its progress, and the next module to read."""
+    """My path: what is assigned, what mentors and admins said, every track with its progress, and the next module.
+
+    Completion is the course's rule (``core/progress.py``): a module with a quiz counts once the quiz is passed.
+    """
     db = get_db()
-    completed, started = queries.progress_sets(db, current_user.id)
-    path = learner_path(catalog(), completed, started)
-    assigned = learner_assignments(db, current_user.id, catalog(), today(), quizzes=quiz_bank())
-    return render_template("learner/home.html", path=path, assignments=assigned, today=today())
+    path = learner_path(catalog(), completion(), queries.learner_standing(db, current_user.id))
+    assigned = learner_assignments(db, current_user.id, catalog(), today(), quizzes=quiz_bank(), rule=completion())
+    notices = follow_up.learner_notices(db, current_user.id)
+    return render_template("learner/home.html", path=path, assignments=assigned, today=today(), notices=notices)
 
 
 @bp.route("/tracks/<track_id>")
@@ -63,8 +66,7 @@ def track(track_id: str) -> str:
     found = cat.track(track_id)
     if found is None:
         abort(404)
-    completed, started = queries.progress_sets(get_db(), current_user.id)
-    path = learner_path(cat, completed, started)
+    path = learner_path(cat, completion(), queries.learner_standing(get_db(), current_user.id))
     progress_of = next((t for t in path.tracks if t.track.id == track_id), None)
     return render_template("learner/track.html", track=found, progress=progress_of)
 
@@ -75,8 +77,7 @@ def module(module_id: str) -> str:
     """A module: cached HTML, table of contents, previous/next, and the complete button."""
     found = _load_module(module_id)
     cat = catalog()
-    completed, started = queries.progress_sets(get_db(), current_user.id)
-    state = module_state(found, cat, completed, started)
+    state = module_state(found, cat, completion(), queries.learner_standing(get_db(), current_user.id))
     if state.status is Status.AVAILABLE:
         with side_write() as session:
             progress.record_start(session, current_user.id, found.id)
@@ -91,19 +92,25 @@ def module(module_id: str) -> str:
 @bp.route("/modules/<module_id>/complete", methods=["POST"])
 @login_required
 def complete(module_id: str) -> Response:
-    """Mark a module complete (idempotent) and go on to the next one."""
+    """Mark a module complete (idempotent; read, for a module its quiz completes) and go on to the next one."""
     found = _load_module(module_id)
     form = ButtonForm()
     if not form.validate_on_submit():
         abort(400)
     db = get_db()
     try:
-        newly = progress.complete_module(db, catalog(), current_user.id, found.id)
+        newly = progress.complete_module(db, catalog(), current_user.id, found.id, rule=completion())
     except NotYetAvailable as exc:
         flash(str(exc), "warning")
         return redirect(url_for("learner.module", module_id=found.id))
-    if newly:
+    gate = completion().gates.get(found.id)
+    if newly and gate:
+        titles = ", ".join(f"“{q.title}”" for q in quiz_bank().for_module(found.id))
+        flash(f"“{found.title}” is marked read; it is complete once you pass {titles}.", "success")
+    elif newly:
         flash(f"“{found.title}” is complete.", "success")
     db.commit()
+    if gate:  # the quiz completes it: that is the next step
+        return redirect(url_for("quiz.intro", quiz_id=gate[0]))
     _, following = catalog().neighbours(found.id)
     return redirect(url_for("learner.module", module_id=following.id) if following else url_for("learner.home"))

@@ -1,7 +1,8 @@
-"""Mentor dashboards: the mentee table, one mentee's page with notes, and the cohort page."""
+"""Mentor dashboards: the mentee table, one mentee's page with notes, attempts, grants and resets, the cohort
+page, and the reports."""
 
 from flask import Blueprint
 
 bp = Blueprint("mentor", __name__)
 
-from . import views  # noqa: E402,F401
+from . import attempt_views, report_views, views  # noqa: E402,F401

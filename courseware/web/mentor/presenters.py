@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from ...core.catalog import Catalog, Module
-from ...core.quiz import QuizBank
+from ...core.progress import CompletionRule
+from ...core.quiz import Quiz, QuizBank
 from ...core.rendering import RenderError, render_user_markdown
 from ...core.schedule import is_overdue
 from ...persistence import dashboards
 from ...services.assignments import item_title
+from ...services.attempts import QuizStanding
 from ..words import short
 from .charts import AreaBars, MatrixCell, StepChart, area_bars, shade, step_chart
 
@@ -51,7 +53,8 @@ def owner_role_label(catalog: Catalog, role_id: str | None) -> str:
 
 @dataclass(frozen=True)
 class ModuleLine:
-    """A module of the course and where the mentee is with it."""
+    """A module of the course and where the mentee is with it (complete by the completion rule; 'read': marked
+    read while its quiz is not passed)."""
 
     module: Module
     status: str
@@ -115,9 +118,9 @@ class MenteeView:
 
 
 def _steps(modules: list[ModuleLine], total: int, now: datetime) -> StepChart | None:
-    """The step chart from the first module opened to the later of the last completion and ``now``."""
+    """The step chart from the first module opened (or completed) to the later of the last completion and ``now``."""
     done_times = sorted(line.completed_at for line in modules if line.completed_at is not None)
-    starts = [line.started_at for line in modules if line.started_at is not None]
+    starts = [line.started_at for line in modules if line.started_at is not None] + done_times[:1]
     if not done_times or not starts:
         return None
     return step_chart([(when, i + 1) for i, when in enumerate(done_times)], total, min(starts), max(done_times[-1], now))
@@ -138,16 +141,25 @@ def misroute_words(m: dashboards.Misroute, catalog: Catalog, quizzes: QuizBank) 
             f"— {m.times} of {m.answered} {times}")
 
 
+def _module_status(event: dashboards.ModuleEvent | None, gated: bool) -> str:
+    if event is None:
+        return "not_started"
+    if event.completed_at is not None:
+        return "complete"
+    return "read" if gated and event.read_at is not None else "in_progress"
+
+
 def mentee_view(
-    detail: dashboards.MenteeDetail, catalog: Catalog, quizzes: QuizBank, *, today: date, now: datetime
+    detail: dashboards.MenteeDetail, catalog: Catalog, quizzes: QuizBank, *, today: date, now: datetime,
+    rule: CompletionRule,
 ) -> MenteeView:
     """Build the mentee page model (``today`` in the organisation's zone decides overdue; ``now`` ends the chart)."""
     progress = {m.module_id: m for m in detail.modules}
     modules = []
     for module in catalog.modules:
         event = progress.get(module.id)
-        status = "not_started" if event is None else ("complete" if event.completed_at else "in_progress")
-        modules.append(ModuleLine(module, status, event.started_at if event else None, event.completed_at if event else None))
+        modules.append(ModuleLine(module, _module_status(event, module.id in rule.gates),
+                                  event.started_at if event else None, event.completed_at if event else None))
     attempts = [
         AttemptLine(a, quiz_title(quizzes, a.quiz_id)) for a in detail.attempts
     ]
@@ -164,6 +176,19 @@ def mentee_view(
     ]
     return MenteeView(detail.header, modules, _steps(modules, len(catalog.modules), now), attempts,
                       areas if areas.rows else None, misroutes, notes, detail.notes_total, assignments)
+
+
+@dataclass(frozen=True)
+class QuizLine:
+    """A quiz the mentee has touched (or asked about), with their standing on it."""
+
+    quiz: Quiz
+    standing: QuizStanding
+
+
+def quiz_lines(quizzes: QuizBank, standings: dict[str, QuizStanding]) -> list[QuizLine]:
+    """The quizzes of the course the mentee has attempted or asked about, in course order."""
+    return [QuizLine(q, standings[q.id]) for q in quizzes if q.id in standings]
 
 
 # ---------------------------------------------------------------------------- cohort page
@@ -252,3 +277,4 @@ def hard_questions(quizzes: QuizBank, stats: list[dashboards.QuestionStat]) -> l
 def heatmap_cells(catalog: Catalog, rows: list[dashboards.HeatmapRow]) -> list[tuple[dashboards.HeatmapRow, list[str]]]:
     """Each learner with one status per module of the course, in path order."""
     return [(row, [row.cells.get(m.id, "not_started") for m in catalog.modules]) for row in rows]
+

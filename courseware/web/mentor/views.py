@@ -13,19 +13,20 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from ...core.access import DASHBOARD_ROLES, NOTE_ROLES, ORGANISATION_ROLES
+from ...core.access import ATTEMPT_ROLES, DASHBOARD_ROLES, NOTE_ROLES, ORGANISATION_ROLES
 from ...core.errors import InvalidInput
-from ...persistence import dashboards
+from ...persistence import dashboards, follow_up
 from ...persistence.base import utcnow
+from ...services import attempts as attempt_service
 from ...services import notes
 from ..csv_export import csv_response
-from ..db import catalog, get_db, quiz_bank, today
+from ..db import catalog, completion, get_db, quiz_bank, today
 from ..forms_common import field_error
 from ..pagination import Page, page_arg, page_size
 from ..security import access_role_required
 from . import bp
-from .forms import NoteForm
-from .presenters import confusion_tables, hard_questions, heatmap_cells, mentee_view, module_columns
+from .forms import GrantForm, NoteForm
+from .presenters import confusion_tables, hard_questions, heatmap_cells, mentee_view, module_columns, quiz_lines
 
 # (sort key, heading, first direction when chosen): numbers sort largest first.
 COLUMNS = [
@@ -36,9 +37,10 @@ COLUMNS = [
     ("score", "Average best score", "desc"),
     ("activity", "Last activity", "desc"),
     ("overdue", "Overdue", "desc"),
+    ("rule_breaks", "RACI rule breaks", "desc"),
 ]
 CSV_HEADER = ["Name", "Email", "Cohort", "Modules completed", "Modules in the course", "Quizzes passed",
-              "Average best score", "Last activity (UTC)", "Overdue assignments"]
+              "Average best score", "Last activity (UTC)", "Overdue assignments", "RACI rule breaks"]
 
 
 def viewer() -> int | None:
@@ -82,7 +84,7 @@ def table_args() -> TableArgs:
 
 def _mentee_table(args: TableArgs, page: int, per_page: int | None) -> dashboards.MenteeTable:
     return dashboards.mentor_mentees(
-        get_db(), viewer(), module_ids=catalog().module_ids, today=today(), cohort_id=args.cohort_id,
+        get_db(), viewer(), rule=completion(), today=today(), cohort_id=args.cohort_id,
         sort=args.sort, direction=args.direction, page=page, per_page=per_page,
     )
 
@@ -90,13 +92,15 @@ def _mentee_table(args: TableArgs, page: int, per_page: int | None) -> dashboard
 @bp.route("/")
 @access_role_required(*DASHBOARD_ROLES)
 def home() -> str:
-    """The mentee table: sortable, filterable by cohort, paginated, with a CSV of exactly these rows."""
+    """The mentee table: sortable, filterable by cohort, paginated, with a CSV of exactly these rows; and the
+    mentees' requests for another attempt."""
     args = table_args()
     number = page_arg()
     table = _mentee_table(args, number, page_size())
+    requests = follow_up.pending_attempt_requests(get_db(), viewer(), limit=page_size())
     return render_template(
         "mentor/home.html", page=Page(table.rows, number, page_size(), table.total), table=table, args=args,
-        columns=COLUMNS, modules=len(catalog().module_ids),
+        columns=COLUMNS, modules=len(catalog().module_ids), requests=requests,
     )
 
 
@@ -110,35 +114,41 @@ def export() -> Response:
     rows = (
         [r.name, r.email, r.cohort or "", r.modules_completed, modules, r.quizzes_passed,
          "" if r.average_best is None else f"{r.average_best:.1f}",
-         r.last_activity.strftime("%Y-%m-%d %H:%M") if r.last_activity else "", r.overdue]
+         r.last_activity.strftime("%Y-%m-%d %H:%M") if r.last_activity else "", r.overdue, r.rule_breaks]
         for r in table.rows
     )
     return csv_response(f"mentees-{today().isoformat()}.csv", CSV_HEADER, rows)
 
 
-def _mentee_page(user_id: int, form: NoteForm) -> str:
+def mentee_page(user_id: int, form: NoteForm | None = None, grant_form: GrantForm | None = None,
+                grant_quiz: str | None = None, status: int = 200) -> tuple[str, int]:
+    """The mentee page, with a note form or a grant form (``grant_quiz``) shown again with its errors."""
     number = page_arg()
-    detail = dashboards.mentee_detail(get_db(), user_id, viewer(), module_ids=catalog().module_ids, today=today(),
+    db = get_db()
+    detail = dashboards.mentee_detail(db, user_id, viewer(), rule=completion(), today=today(),
                                       notes_page=number, notes_per_page=page_size("notes"))
     if detail is None:
         abort(404)
-    view = mentee_view(detail, catalog(), quiz_bank(), today=today(), now=utcnow())
+    view = mentee_view(detail, catalog(), quiz_bank(), today=today(), now=utcnow(), rule=completion())
     notes_page = Page(view.notes, number, page_size("notes"), view.notes_total)
-    return render_template("mentor/mentee.html", view=view, form=form, notes_page=notes_page,
+    quizzes = quiz_lines(quiz_bank(), attempt_service.standings(db, user_id))
+    return render_template("mentor/mentee.html", view=view, form=form or NoteForm(), notes_page=notes_page,
                            may_write=current_user.has_access_role(*NOTE_ROLES),
-                           total_modules=len(catalog().modules))
+                           may_grant=current_user.has_access_role(*ATTEMPT_ROLES), quizzes=quizzes,
+                           grant_form=grant_form, grant_quiz=grant_quiz, blank_grant=GrantForm(formdata=None),
+                           total_modules=len(catalog().modules)), status
 
 
 @bp.route("/mentees/<int:user_id>")
 @access_role_required(*DASHBOARD_ROLES)
-def mentee(user_id: int) -> str:
-    """One mentee: module timeline, attempts, area profile, misroutes, assignments and notes."""
-    return _mentee_page(user_id, NoteForm())
+def mentee(user_id: int) -> tuple[str, int]:
+    """One mentee: module timeline, attempts, quizzes (grant and reset), area profile, misroutes, assignments, notes."""
+    return mentee_page(user_id)
 
 
 @bp.route("/mentees/<int:user_id>/notes", methods=["POST"])
 @access_role_required(*NOTE_ROLES)
-def add_note(user_id: int) -> str | Response:
+def add_note(user_id: int) -> tuple[str, int] | Response:
     """Add a private note on a mentee (Markdown); a bad note shows the page again with the error."""
     db = get_db()
     form = NoteForm()
@@ -151,7 +161,7 @@ def add_note(user_id: int) -> str | Response:
             db.commit()
             flash("Note saved.", "success")
             return redirect(url_for("mentor.mentee", user_id=user_id) + "#notes")
-    return _mentee_page(user_id, form)
+    return mentee_page(user_id, form)
 
 
 @bp.route("/cohorts/<int:cohort_id>")
@@ -160,7 +170,7 @@ def cohort(cohort_id: int) -> str:
     """A cohort: heatmap, per-module numbers, confusion matrices and hardest questions (a mentor: their mentees)."""
     number = page_arg()
     cat = catalog()
-    found = dashboards.cohort_page(get_db(), cohort_id, viewer(), module_ids=cat.module_ids, page=number,
+    found = dashboards.cohort_page(get_db(), cohort_id, viewer(), rule=completion(), page=number,
                                    per_page=page_size("heatmap"))
     if found is None:
         abort(404)
@@ -169,6 +179,7 @@ def cohort(cohort_id: int) -> str:
         "mentor/cohort.html", cohort=found.header, modules=module_columns(cat, bank, found.modules, found.quizzes),
         heatmap=heatmap_cells(cat, found.heatmap),
         page=Page(found.heatmap, number, page_size("heatmap"), found.header.learners),
-        confusion=confusion_tables(cat, found.confusion), hardest=hard_questions(bank, found.hardest),
+        confusion=confusion_tables(cat, found.confusion), hardest=hard_questions(bank, found.hardest.questions),
+        hardest_meta=found.hardest,
         scoped=viewer() is not None,
     )

@@ -6,17 +6,23 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from ...core.errors import InvalidInput, NotYetAvailable
 from ...core.grading import AnswerError
 from ...core.operating_model import DESCRIPTIONS as MODEL_TEXT
+from ...core.progress import finish_first, quiz_missing
 from ...core.quiz import Quiz
+from ...persistence import queries
+from ...persistence.models import Attempt
+from ...services import attempt_grants, follow_up
 from ...services import attempts as attempt_service
 from ...services.organisation import effective_model
-from ..db import catalog, get_db, quiz_bank
-from ..forms_common import ButtonForm
+from ..db import catalog, completion, get_db, quiz_bank
+from ..forms_common import ButtonForm, field_error
 from ..security import csrf
 from . import bp
+from .follow_forms import FlagForm, RequestForm
 from .forms import answers_from_form, attempt_form_class, prefill, question_blocks
-from .presenters import result_view
+from .result_page import render_result
 
 
 def _load_quiz(quiz_id: str) -> Quiz:
@@ -38,26 +44,42 @@ def quizzes_for_module(module_id: str) -> tuple[Quiz, ...]:
     return quiz_bank().for_module(module_id)
 
 
+@bp.app_template_global()
+def quiz_title(quiz_id: str) -> str:
+    """A quiz's title, or its id when the quiz is no longer in the course."""
+    quiz = quiz_bank().get(quiz_id)
+    return quiz.title if quiz is not None else quiz_id
+
+
 @bp.route("/quizzes")
 @login_required
 def index() -> str:
-    """Every quiz with the learner's best score and attempts used."""
-    standings = attempt_service.standings(get_db(), current_user.id)
-    cat = catalog()
-    return render_template("quiz/index.html", quizzes=quiz_bank().quizzes, standings=standings, catalog=cat)
+    """Every quiz with the learner's best score and attempts used, and why a quiz is not open yet."""
+    db = get_db()
+    standings = attempt_service.standings(db, current_user.id)
+    learner = queries.learner_standing(db, current_user.id)
+    cat, rule = catalog(), completion()
+    locked = {quiz.id: finish_first(missing) for quiz in quiz_bank() if (missing := quiz_missing(quiz.id, cat, rule, learner))}
+    return render_template("quiz/index.html", quizzes=quiz_bank().quizzes, standings=standings, catalog=cat,
+                           locked=locked)
+
+
+def _intro(quiz: Quiz, request_form: RequestForm | None = None, status: int = 200) -> tuple[str, int]:
+    db = get_db()
+    standing = attempt_service.standing_on(db, current_user.id, quiz.id)
+    model = effective_model(db, current_user.id)
+    past = attempt_service.past_attempts(db, current_user.id, quiz.id)
+    locked = attempt_service.quiz_unavailable(db, quiz, current_user.id, catalog(), completion())
+    return render_template("quiz/intro.html", quiz=quiz, standing=standing, model=model, model_text=MODEL_TEXT[model],
+                           past=past, form=ButtonForm(), request_form=request_form or RequestForm(),
+                           module=catalog().get(quiz.module or ""), locked=locked), status
 
 
 @bp.route("/quizzes/<quiz_id>")
 @login_required
-def intro(quiz_id: str) -> str:
-    """A quiz's intro: what it covers, the operating model, attempts so far, Start/Resume."""
-    quiz = _load_quiz(quiz_id)
-    db = get_db()
-    standing = attempt_service.standings(db, current_user.id).get(quiz.id)
-    model = effective_model(db, current_user.id)
-    past = attempt_service.past_attempts(db, current_user.id, quiz.id)
-    return render_template("quiz/intro.html", quiz=quiz, standing=standing, model=model, model_text=MODEL_TEXT[model],
-                           past=past, form=ButtonForm(), module=catalog().get(quiz.module or ""))
+def intro(quiz_id: str) -> tuple[str, int]:
+    """A quiz's intro: what it covers, the operating model, attempts so far, Start/Resume or why not yet."""
+    return _intro(_load_quiz(quiz_id))
 
 
 @bp.route("/quizzes/<quiz_id>/start", methods=["POST"])
@@ -69,29 +91,61 @@ def start(quiz_id: str) -> Response:
         abort(400)
     db = get_db()
     try:
-        attempt = attempt_service.start_attempt(db, quiz, current_user.id, effective_model(db, current_user.id))
-    except attempt_service.AttemptsExhausted as exc:
+        attempt = attempt_service.start_attempt(db, quiz, current_user.id, effective_model(db, current_user.id),
+                                                catalog=catalog(), rule=completion())
+    except (attempt_service.AttemptsExhausted, NotYetAvailable) as exc:
         flash(str(exc), "warning")
         return redirect(url_for("quiz.intro", quiz_id=quiz.id))
     db.commit()
     return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
 
 
+@bp.route("/quizzes/<quiz_id>/request-attempt", methods=["POST"])
+@login_required
+def request_attempt(quiz_id: str) -> Response | tuple[str, int]:
+    """"Ask my mentor for another attempt": a request on the mentor's home (and in their digest)."""
+    quiz = _load_quiz(quiz_id)
+    form = RequestForm()
+    if not form.validate_on_submit():
+        return _intro(quiz, form, 422)
+    db = get_db()
+    try:
+        result = attempt_grants.request_attempt(db, quiz, learner_id=current_user.id, message=form.message.data or "")
+    except InvalidInput as exc:
+        field_error(form, exc, "message")
+        return _intro(quiz, form, 422)
+    db.commit()
+    if not result.created:
+        flash("You have already asked; your mentor will answer.", "info")
+    elif result.has_mentor:
+        flash("Your mentor has your request for another attempt.", "success")
+    else:
+        flash("You have no mentor yet: an admin has your request for another attempt.", "success")
+    return redirect(url_for("quiz.intro", quiz_id=quiz.id))
+
+
+def _result(found_quiz: Quiz, attempt: Attempt, flag_form: FlagForm | None = None, status: int = 200) -> tuple[str, int]:
+    standing = attempt_service.standing_on(get_db(), current_user.id, found_quiz.id)
+    return render_result(found_quiz, attempt, keys=standing.keys_visible(found_quiz),
+                         flag_form=flag_form or FlagForm(), status=status)
+
+
 @bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
 @login_required
 @csrf.exempt  # the form checks its own token, so an expired one can keep the answers (see below)
-def attempt(attempt_id: int) -> str | Response:
+def attempt(attempt_id: int) -> str | Response | tuple[str, int]:
     """Take an open attempt (GET shows it, POST submits it once); a submitted one shows its result."""
     db = get_db()
     found = attempt_service.get_attempt(db, attempt_id, current_user.id)
     quiz = _load_quiz(found.quiz_id)
-    if found.state == "submitted":
+    if found.submitted_at is not None:
         if request.method == "POST":  # a double click or a replay: the first submit stands
             return redirect(url_for("quiz.attempt", attempt_id=found.id))
         # Explained from the items stored when it was graded: a quiz edited since never changes what it shows.
-        view = result_view(quiz, attempt_service.review_attempt(db, quiz, found), found.model, catalog())
-        return render_template("quiz/result.html", quiz=quiz, attempt=found, view=view,
-                               model_text=MODEL_TEXT[found.model])
+        return _result(quiz, found)
+    if found.state == "reset":  # reset before it was submitted: nothing to take or show
+        flash("This attempt was reset: start the quiz again.", "info")
+        return redirect(url_for("quiz.intro", quiz_id=quiz.id))
     registry = catalog().registry
     form_class = attempt_form_class(quiz, found.layout, registry)
     form = form_class()
@@ -118,3 +172,25 @@ def attempt(attempt_id: int) -> str | Response:
                            blocks=question_blocks(quiz, found.layout, form, registry), registry=registry,
                            model=found.model, model_text=MODEL_TEXT[found.model], message=message), (
         200 if message is None else 422)
+
+
+@bp.route("/attempts/<int:attempt_id>/flag", methods=["POST"])
+@login_required
+def flag(attempt_id: int) -> Response | tuple[str, int]:
+    """Flag a question of one's own result ("I think the key is wrong"); admins answer at /admin/flags."""
+    db = get_db()
+    found = attempt_service.get_attempt(db, attempt_id, current_user.id)
+    quiz = _load_quiz(found.quiz_id)
+    form = FlagForm()
+    if found.submitted_at is None:
+        abort(404)
+    if form.validate_on_submit():
+        try:
+            follow_up.flag_question(db, found, question_id=form.question_id.data or "", comment=form.comment.data or "")
+        except InvalidInput as exc:
+            field_error(form, exc, "comment")
+        else:
+            db.commit()
+            flash("Thank you: an admin will look at this question and reply here.", "success")
+            return redirect(url_for("quiz.attempt", attempt_id=found.id) + f"#q-{form.question_id.data}")
+    return _result(quiz, found, form, 422)
