@@ -113,9 +113,15 @@ class ModuleState:
         return finish_first(self.missing)
 
 
+FINISH_FIRST_NAMES = 3  # a longer list (a final assessment's) names this many and counts the rest
+
+
 def finish_first(missing: Iterable[Module]) -> str:
-    """'Finish “A”, “B” first.' (empty when nothing is missing)."""
+    """'Finish “A”, “B” first.' (empty when nothing is missing; beyond three: '… and 12 more modules first.')."""
     titles = [f"“{m.title}”" for m in missing]
+    if len(titles) > FINISH_FIRST_NAMES + 1:
+        rest = len(titles) - FINISH_FIRST_NAMES
+        return "Finish " + ", ".join(titles[:FINISH_FIRST_NAMES]) + f" and {rest} more modules first."
     return "Finish " + ", ".join(titles) + " first." if titles else ""
 
 

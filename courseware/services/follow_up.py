@@ -47,7 +47,7 @@ def flag_question(session: Session, attempt: Attempt, *, question_id: str, comme
     asked = session.scalar(select(AttemptItem.id).where(AttemptItem.attempt_id == attempt.id,
                                                         AttemptItem.question_id == question_id).limit(1))
     if attempt.submitted_at is None or asked is None:
-        raise InvalidInput("Flag a question of a submitted attempt.", field="question_id")
+        raise InvalidInput("Flag a question of this attempt.", field="comment")
     text = (comment or "").strip()
     if not text:
         raise InvalidInput("Say what you think is wrong.", field="comment")

@@ -78,3 +78,12 @@ def test_quiz_gating_follows_the_modules_prerequisites() -> None:
     rule = completion_rule(CATALOG, [*QUIZZES, final])
     assert [m.id for m in quiz_missing("final", CATALOG, rule, standing({"intro", "basics", "scope"}))] == ["scope"]
     assert quiz_missing("final", CATALOG, rule, standing({"intro", "basics"}, passed={"scope-check"})) == ()
+
+
+def test_a_long_list_of_modules_to_finish_names_three_and_counts_the_rest() -> None:
+    from courseware.core.progress import finish_first
+
+    modules = [replace(CATALOG.modules[0], title=f"M{i}") for i in range(1, 8)]
+    assert finish_first(modules[:4]) == "Finish “M1”, “M2”, “M3”, “M4” first."
+    assert finish_first(modules) == "Finish “M1”, “M2”, “M3” and 4 more modules first."
+    assert finish_first([]) == ""

@@ -106,6 +106,8 @@ def test_flags_are_grouped_by_question_and_answered(app: Flask, org: dict[str, i
     attempt_id = url.rsplit("/", 1)[1]
     missing = learner.post(f"/attempts/{attempt_id}/flag", data={"question_id": "q1", "comment": ""})
     assert missing.status_code == 422 and "Say what you think is wrong." in missing.data.decode()
+    other = learner.post(f"/attempts/{attempt_id}/flag", data={"question_id": "q9", "comment": "?"})
+    assert other.status_code == 422 and "Flag a question of this attempt." in other.data.decode()
     assert learner.post(f"/attempts/{attempt_id}/flag",
                         data={"question_id": "q1", "comment": "The PM talks to the client here"}).status_code == 302
     twice = learner.post(f"/attempts/{attempt_id}/flag", data={"question_id": "q1", "comment": "Again"})
