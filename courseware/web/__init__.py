@@ -8,10 +8,11 @@ from flask import Flask
 def init_web(app: Flask) -> None:
     """Bind extensions, the per-request session, error handlers and every blueprint."""
     from ..core.operating_model import model_label
-    from . import auth, db, errors, learner, quiz, security
+    from . import auth, converters, db, errors, learner, quiz, security
     from .admin import bp as admin_bp
     from .mentor import bp as mentor_bp
 
+    converters.init_app(app)  # before any route is added
     db.init_app(app)
     security.init_app(app)
     errors.init_app(app)

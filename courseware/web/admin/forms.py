@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from ...core.operating_model import INHERIT_LABEL, LABELS, MODELS
 from ...core.schedule import DEFAULT_TIME_ZONE, time_zone_names
-from ..forms_common import ACCESS_ROLE_CHOICES, MultiCheckboxField
+from ..forms_common import ACCESS_ROLE_CHOICES, Form, MultiCheckboxField
 
 
-class UserCreateForm(FlaskForm):
+class UserCreateForm(Form):
     """A new user's details and roles."""
 
     email = EmailField("Email", validators=[DataRequired(message="Enter an email."), Length(max=254)])
@@ -25,7 +24,7 @@ class UserCreateForm(FlaskForm):
     roles = MultiCheckboxField("Roles", choices=ACCESS_ROLE_CHOICES, default=["learner"])
 
 
-class RolesForm(FlaskForm):
+class RolesForm(Form):
     """The roles a user holds."""
 
     roles = MultiCheckboxField("Roles", choices=ACCESS_ROLE_CHOICES)
@@ -36,7 +35,7 @@ INHERIT_MODEL_CHOICES = [SelectChoice("", INHERIT_LABEL), *MODEL_CHOICES]
 EMAIL = [DataRequired(message="Enter an email."), Length(max=254)]
 
 
-class CohortForm(FlaskForm):
+class CohortForm(Form):
     """A cohort's name, start date and operating model."""
 
     name = StringField("Name", validators=[DataRequired(message="Enter a name."), Length(max=120)])
@@ -44,20 +43,20 @@ class CohortForm(FlaskForm):
     operating_model = SelectField("Operating model", choices=INHERIT_MODEL_CHOICES, default="")
 
 
-class AddMemberForm(FlaskForm):
+class AddMemberForm(Form):
     """A learner to put in the cohort, by email."""
 
     email = EmailField("Learner's email", validators=EMAIL)
 
 
-class MentorshipForm(FlaskForm):
+class MentorshipForm(Form):
     """A mentor and a mentee, by email."""
 
     mentor_email = EmailField("Mentor's email", validators=EMAIL)
     mentee_email = EmailField("Mentee's email", validators=EMAIL)
 
 
-class AssignmentForm(FlaskForm):
+class AssignmentForm(Form):
     """A module or quiz, a learner or a cohort, and a due date."""
 
     item = SelectField("Module or quiz", choices=[], validate_choice=True)
@@ -76,7 +75,7 @@ class AssignmentForm(FlaskForm):
         return ok
 
 
-class PlacementForm(FlaskForm):
+class PlacementForm(Form):
     """A learner's cohort and own operating model."""
 
     cohort_id = SelectField("Cohort", choices=[SelectChoice("", "No cohort")], default="")
@@ -87,7 +86,7 @@ class PlacementForm(FlaskForm):
     )
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     """The organisation's name and default operating model."""
 
     name = StringField("Organisation name", validators=[DataRequired(message="Enter a name."), Length(max=120)])

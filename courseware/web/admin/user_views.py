@@ -6,7 +6,9 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from ...core.access import ACCESS_ROLES
 from ...core.errors import InvalidInput
+from ...core.text import without_control_characters
 from ...persistence import queries
 from ...services import accounts
 from ..db import catalog, get_db
@@ -29,9 +31,9 @@ def index() -> str:
 @access_role_required("admin")
 def users() -> str:
     """Every user, searchable, filterable by role and paginated."""
-    search = request.args.get("q", "").strip()[:100]
+    search = without_control_characters(request.args.get("q", "")).strip()[:100]
     role = request.args.get("role", "")
-    if role not in {"", "learner", "mentor", "admin"}:
+    if role not in {"", *ACCESS_ROLES}:
         role = ""
     per_page = page_size()
     number = page_arg()

@@ -1,11 +1,12 @@
 """Forms of the auth blueprint."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
+from ..forms_common import Form
 
-class LoginForm(FlaskForm):
+
+class LoginForm(Form):
     """Email and password, with remember-me."""
 
     email = EmailField("Email", validators=[DataRequired(message="Enter your email."), Length(max=254)])

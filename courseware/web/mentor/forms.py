@@ -1,14 +1,14 @@
 """Forms of the mentor blueprint."""
 
-from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ...services.notes import MAX_NOTE
+from ..forms_common import Form
 
 
-class NoteForm(FlaskForm):
-    """A private note on a mentee, in Markdown."""
+class NoteForm(Form):
+    """A private note on a mentee, in Markdown (a new one, or an edit of the author's own)."""
 
     body = TextAreaField(
         "New note",

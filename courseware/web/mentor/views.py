@@ -75,7 +75,7 @@ def table_args() -> TableArgs:
         sort = "name"
     direction = "desc" if request.args.get("dir") == "desc" else "asc"
     cohort = request.args.get("cohort", "")
-    if cohort != "none" and not (cohort.isdigit() and len(cohort) < 10):
+    if cohort != "none" and not (cohort.isascii() and cohort.isdigit() and len(cohort) < 10):
         cohort = ""
     return TableArgs(sort, direction, cohort)
 
