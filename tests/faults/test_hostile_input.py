@@ -89,6 +89,7 @@ def test_no_route_answers_500_to_hostile_ids_or_nul_fields(app: Flask, people, d
         if response.status_code >= 500:
             failures.append(f"{method} {target}: {response.status_code}")
     assert failures == []
+    db.rollback()  # a fresh snapshot (SQLite WAL) and nothing cached
     db.expire_all()
     stored = [*db.scalars(select(User.display_name)), *db.scalars(select(User.email)), *db.scalars(select(Cohort.name)),
               *db.scalars(select(MentorNote.body)), *db.scalars(select(Organisation.name))]

@@ -20,6 +20,7 @@ def route_ids(app: Flask, people: dict[str, Any]) -> dict[str, int]:
     ids.update(_quiz_ids(app, people))
     ids.update(_cohort_ids(app, people))
     ids.update(_dashboard_ids(app))
+    ids.update(_note_ids(app, people))
     return ids
 
 
@@ -76,3 +77,14 @@ def _dashboard_ids(app: Flask) -> dict[str, int]:
         cohorts.assign_mentor(session, other, stranger)
         session.commit()
         return {"stranger": stranger.id, "stranger_cohort": cohort.id}
+
+
+def _note_ids(app: Flask, people: dict[str, Any]) -> dict[str, int]:
+    """A note by mentor@ on learner@ and one by admin@ on learner@: only its author may edit or delete a note."""
+    from courseware.services import notes
+
+    with state_of(app).sessions() as session:
+        by_mentor = notes.add_note(session, mentee_id=people["learner"].id, author_id=people["mentor"].id, body="Mentor's")
+        by_admin = notes.add_note(session, mentee_id=people["learner"].id, author_id=people["admin"].id, body="Admin's")
+        session.commit()
+        return {"mentor_note": by_mentor.id, "admin_note": by_admin.id}

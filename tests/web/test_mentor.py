@@ -90,7 +90,8 @@ def org(db: Session, people: dict[str, User]) -> Org:
     ])
     add_attempt(db, olive.id, 1, 90.0, True, now - DAY, [("q1", "", "route", "scope", "am", "shared", False)])
     db.add(Assignment(kind="module", item_id="basics", cohort_id=red.id, due_on=now.date() - 2 * DAY))
-    db.add(MentorNote(mentee_id=olive.id, author_id=other.id, body="Olive's secret note", created_at=now))
+    db.add(MentorNote(mentee_id=olive.id, author_id=other.id, body="Olive's secret note",
+                      html="<p>Olive's secret note</p>", created_at=now))
     db.commit()
     return Org(learner.id, nina.id, olive.id, mentor_id, other.id, red.id, blue.id)
 

@@ -97,11 +97,12 @@ class Misroute:
 
 @dataclass(frozen=True)
 class Note:
-    """A mentor's note on a mentee (body is Markdown, rendered sanitised by the caller)."""
+    """A mentor's note on a mentee: the sanitised HTML stored when it was written (never rendered again)."""
 
     id: int
-    body: str
+    html: str
     created_at: datetime
+    edited_at: datetime | None
     author_id: int | None
     author: str | None
 
@@ -255,7 +256,8 @@ def mentee_notes(session: Session, mentee_id: int, *, page: int = 1, per_page: i
     """A page of notes on the mentee, newest first, with the author's name and the total — one query."""
     author = aliased(User)
     rows = session.execute(limit_page(
-        select(MentorNote.id, MentorNote.body, MentorNote.created_at, MentorNote.author_id, author.display_name,
+        select(MentorNote.id, MentorNote.html, MentorNote.created_at, MentorNote.edited_at, MentorNote.author_id,
+               author.display_name,
                func.count().over().label("total"))
         .outerjoin(author, author.id == MentorNote.author_id)
         .where(MentorNote.mentee_id == mentee_id)
@@ -263,7 +265,7 @@ def mentee_notes(session: Session, mentee_id: int, *, page: int = 1, per_page: i
         page, per_page,
     )).all()
     total = int(rows[0].total) if rows else 0
-    return [Note(*r[:5]) for r in rows], total
+    return [Note(*r[:6]) for r in rows], total
 
 
 def mentee_assignments(session: Session, mentee_id: int, cohort_id: int | None) -> list[AssignmentStatus]:

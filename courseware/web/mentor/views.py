@@ -20,7 +20,7 @@ from ...persistence.base import utcnow
 from ...services import notes
 from ..csv_export import csv_response
 from ..db import catalog, get_db, quiz_bank, today
-from ..forms_common import field_error
+from ..forms_common import ButtonForm, field_error
 from ..pagination import Page, page_arg, page_size
 from ..security import access_role_required
 from . import bp
@@ -125,7 +125,7 @@ def _mentee_page(user_id: int, form: NoteForm) -> str:
     view = mentee_view(detail, catalog(), quiz_bank(), today=today(), now=utcnow())
     notes_page = Page(view.notes, number, page_size("notes"), view.notes_total)
     return render_template("mentor/mentee.html", view=view, form=form, notes_page=notes_page,
-                           may_write=current_user.has_access_role(*NOTE_ROLES),
+                           may_write=current_user.has_access_role(*NOTE_ROLES), button=ButtonForm(),
                            total_modules=len(catalog().modules))
 
 
@@ -152,6 +152,39 @@ def add_note(user_id: int) -> str | Response:
             flash("Note saved.", "success")
             return redirect(url_for("mentor.mentee", user_id=user_id) + "#notes")
     return _mentee_page(user_id, form)
+
+
+@bp.route("/notes/<int:note_id>/edit", methods=["GET", "POST"])
+@access_role_required(*NOTE_ROLES)
+def edit_note(note_id: int) -> str | Response:
+    """Edit one's own note (rendered again when saved); anyone else's is a 404."""
+    db = get_db()
+    note = notes.own_note(db, note_id, current_user.id)
+    form = NoteForm(formdata=None, data={"body": note.body}) if request.method == "GET" else NoteForm()
+    form.body.label.text = "Note"
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            notes.edit_note(db, note.id, author_id=current_user.id, body=form.body.data or "")
+        except InvalidInput as exc:
+            field_error(form, exc, "body")
+        else:
+            db.commit()
+            flash("Note saved.", "success")
+            return redirect(url_for("mentor.mentee", user_id=note.mentee_id) + "#notes")
+    return render_template("mentor/note_edit.html", note=note, form=form, button=ButtonForm())
+
+
+@bp.route("/notes/<int:note_id>/delete", methods=["POST"])
+@access_role_required(*NOTE_ROLES)
+def delete_note(note_id: int) -> Response:
+    """Delete one's own note; anyone else's is a 404."""
+    db = get_db()
+    note = notes.own_note(db, note_id, current_user.id)
+    if ButtonForm().validate_on_submit():
+        notes.delete_note(db, note.id, author_id=current_user.id)
+        db.commit()
+        flash("Note deleted.", "success")
+    return redirect(url_for("mentor.mentee", user_id=note.mentee_id) + "#notes")
 
 
 @bp.route("/cohorts/<int:cohort_id>")
