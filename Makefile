@@ -24,7 +24,7 @@ run: $(VENV)/.installed
 	@echo ""
 	@echo "Courseware is serving on http://$(HOST):$(PORT) — sign in as learner@example.com,"
 	@echo "mentor@example.com or admin@example.com with the password '$(DEMO_PASSWORD)'. Ctrl-C stops it."
-	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	COURSEWARE_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
 
 test: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -13,22 +13,27 @@ from .config import REPO_ROOT, Defaults
 from .core.catalog import load_catalog
 from .core.errors import ContentError
 from .core.quiz import load_quizzes
-from .persistence.db import make_engine, make_session_factory
+from .persistence.db import make_engine, make_session_factory, schema_problem
 from .state import KEY as STATE_KEY
-from .state import AppState
+from .state import AppState, state_of
 
 
 class ConfigError(RuntimeError):
     """The configuration cannot run the app (e.g. no secret key in production)."""
 
 
-def create_app_or_exit() -> Flask:
+def create_app_or_exit(*, serve: bool = False) -> Flask:
     """create_app for servers and the CLI: content or configuration problems are printed, then exit 1.
 
-    No traceback wall: each content problem is one ``path:line: message`` line on stderr.
+    No traceback wall: each content problem is one ``path:line: message`` line on stderr.  With
+    ``serve`` (gunicorn through wsgi.py, ``courseware run``) the database must also exist and be
+    migrated: a server that cannot serve stops here, once, instead of failing every request.
     """
     try:
-        return create_app()
+        app = create_app()
+        if serve:
+            require_database(app)
+        return app
     except ContentError as exc:
         print("\n".join(str(p) for p in exc.problems), file=sys.stderr)
         print(f"courseware: the content has {len(exc.problems)} problem(s); fix them and start again.", file=sys.stderr)
@@ -39,7 +44,9 @@ def create_app_or_exit() -> Flask:
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then COURSEWARE_* variables, then ``config``."""
-    app = Flask(
+    from .web.retry import Courseware
+
+    app = Courseware(
         __name__,
         instance_relative_config=True,
         static_folder=str(REPO_ROOT / "static"),
@@ -60,7 +67,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # Content is validated and rendered once, here; a ContentError stops the start-up.
     catalog = load_catalog(app.config["CONTENT_DIR"])
     quizzes = load_quizzes(app.config["QUIZ_DIR"], catalog)
-    engine = make_engine(app.config["DATABASE_URL"])
+    engine = make_engine(app.config["DATABASE_URL"], must_exist=True)  # init-db creates it, never a request
     app.extensions[STATE_KEY] = AppState(catalog, quizzes, engine, make_session_factory(engine))
 
     from .web import init_web
@@ -70,6 +77,27 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     register_commands(app)
     return app
+
+
+def require_database(app: Flask) -> None:
+    """Refuse to serve (ConfigError) when the database file is missing or its schema is not at this code's migration.
+
+    A database that does not answer at all is not refused: the app starts and answers 503 (and
+    ``/readyz`` says why) until it is back.  The check's connections are closed again, so a server
+    that forks workers after it (gunicorn's preload) hands none of them over.
+    """
+    from sqlalchemy.exc import OperationalError
+
+    state = state_of(app)
+    try:
+        problem = schema_problem(state.engine, app.config["DATABASE_URL"])
+    except OperationalError as exc:
+        app.logger.warning("database not reachable at start-up: %s", exc.orig)
+        problem = None
+    finally:
+        state.engine.dispose()
+    if problem:
+        raise ConfigError(f"{problem}. Run `courseware init-db` to create or upgrade it, then start again.")
 
 
 def _configure_secret(app: Flask, relaxed: bool) -> None:

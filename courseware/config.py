@@ -35,3 +35,10 @@ class Defaults:
     PAGE_SIZE = 25
     HEATMAP_PAGE_SIZE = 50
     NOTES_PAGE_SIZE = 20
+    # A cohort average is shown beside a learner only over at least this many learners (privacy).
+    COHORT_MIN_GROUP = 5
+    # Logs: "text" (key=value lines) or "json" (one object per line); the level of the courseware loggers.
+    LOG_FORMAT = "text"
+    LOG_LEVEL = "INFO"
+    # The 503 page (database away) tells clients to come back after this many seconds.
+    RETRY_AFTER_SECONDS = 30

@@ -8,15 +8,18 @@ from flask import Flask
 def init_web(app: Flask) -> None:
     """Bind extensions, the per-request session, error handlers and every blueprint."""
     from ..core.operating_model import model_label
-    from . import auth, converters, db, errors, learner, quiz, security
+    from . import auth, converters, db, errors, learner, logs, quiz, security
     from .admin import bp as admin_bp
+    from .health import bp as health_bp
     from .mentor import bp as mentor_bp
 
     converters.init_app(app)  # before any route is added
+    logs.init_app(app)  # first: its request id and timer are there for every other hook
     db.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     app.add_template_filter(model_label, "model_label")
+    app.register_blueprint(health_bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(learner.bp)
     app.register_blueprint(quiz.bp)

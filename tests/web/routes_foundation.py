@@ -18,6 +18,9 @@ def _people(status: int) -> dict[str, int]:
 
 # (method, url, endpoint, {role: status}); ids 1 is the learner fixture user.
 ROUTES: list[tuple[str, str, str, dict[str, int]]] = [
+    # Health endpoints are public: load balancers call them without signing in.
+    ("GET", "/healthz", "health.healthz", _signed_in(200, anonymous=200)),
+    ("GET", "/readyz", "health.readyz", _signed_in(200, anonymous=200)),
     ("GET", "/login", "auth.login", _signed_in(302, anonymous=200)),
     ("GET", "/logout", "auth.logout", _signed_in(200, anonymous=302)),
     ("GET", "/", "learner.home", _signed_in(200)),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
@@ -11,6 +13,7 @@ from ...persistence.base import utcnow
 from ...services import accounts
 from ..db import get_db
 from ..forms_common import ButtonForm
+from ..logs import log_sign_in_failed
 from ..security import SignedInUser, safe_next
 from . import bp
 from .forms import LoginForm
@@ -29,9 +32,10 @@ def login() -> str | Response:
             user.last_seen_at = utcnow()  # so the first page after signing in need not write it
             db.commit()
             session.clear()  # no state from before sign-in survives it
-            login_user(SignedInUser(queries.principal_of(user)), remember=bool(form.remember.data))
+            login_user(SignedInUser(queries.principal_of(user), int(time.time())), remember=bool(form.remember.data))
             session.permanent = True
             return redirect(safe_next(url_for("learner.home")))
+        log_sign_in_failed(form.email.data or "")
         form.password.errors.append("That email and password do not match an active account.")
     return render_template("auth/login.html", form=form)
 
