@@ -86,10 +86,24 @@ def user_id() -> int | None:
     return int(user.id) if user is not None and getattr(user, "is_authenticated", False) else None
 
 
-def security_event(event: str, **fields: Any) -> None:
-    """Record a security event (failed sign-in, access denied, CSRF failure…) with the request's context."""
+def _acting_user_id() -> int | None:
+    """Who made this request, loading them if need be (a security event is rare enough to pay one query)."""
+    from flask_login import current_user
+
+    try:
+        return int(current_user.id) if current_user.is_authenticated else None
+    except Exception:  # the database may be the very thing that is failing
+        return user_id()
+
+
+def security_event(event: str, *, load_user: bool = True, **fields: Any) -> None:
+    """Record a security event (failed sign-in, access denied, CSRF failure…) with the request's context.
+
+    ``load_user=False`` from inside the user loader (loading the user there would recurse).
+    """
+    who = _acting_user_id() if load_user else user_id()
     context = {"event": event, "request_id": request_id(), "ip": request.remote_addr, "path": request.path,
-               "user_id": user_id()} if request else {"event": event}
+               "user_id": who} if request else {"event": event}
     security_log.warning(event, extra={"fields": {**context, **fields}})
 
 

@@ -84,7 +84,7 @@ def _load_user(user_id: str) -> SignedInUser | None:
         return None
     token, signed_in_at = parsed
     if not within_lifetime(signed_in_at, int(time.time())):
-        security_event("sign_in.expired", signed_in_at=signed_in_at)
+        security_event("sign_in.expired", load_user=False, signed_in_at=signed_in_at)
         return None
     user = queries.principal_by_token(get_db(), token)
     if user is None:

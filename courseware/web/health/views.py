@@ -6,10 +6,10 @@ Both are public, cheap (no session, no sign-in lookup; /readyz runs one small qu
 from __future__ import annotations
 
 from flask import current_app, jsonify
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.wrappers import Response
 
-from ...persistence.db import schema_problem
+from ...persistence.db import schema_problem, sqlite_file
 from ..db import state
 from . import bp
 
@@ -27,8 +27,12 @@ def readyz() -> tuple[Response, int, dict[str, str]]:
     """Ready to serve: database reachable, migrations at head, content loaded; else 503 naming what is not."""
     app_state = state()
     checks = {"content": "ok" if app_state.catalog.modules else "no modules loaded"}
+    url = current_app.config["DATABASE_URL"]
+    path = sqlite_file(url)
     try:
-        problem = schema_problem(app_state.engine, current_app.config["DATABASE_URL"])
+        if path is not None and not path.is_file():
+            raise OperationalError("readyz", None, FileNotFoundError(path))
+        problem = schema_problem(app_state.engine, url)
     except SQLAlchemyError:
         checks["database"] = "unreachable"
     else:
