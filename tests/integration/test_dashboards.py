@@ -222,12 +222,22 @@ def test_mentee_detail_numbers(db: Session, world: World) -> None:
         ("intro", at(2, 10)), ("basics", at(4)), ("scope", None)]
     assert [(a.quiz_id, a.number, a.score, a.passed) for a in detail.attempts] == [
         ("scope-check", 1, 40, False), ("scope-check", 2, 90, True), ("other-quiz", 1, 70, False)]
-    # Ana: scope 1/2, budget 2/4, communication 2/2; Autumn's mean of Ana, Ben and Dee's area scores.
-    assert [(a.area, a.learner, a.cohort) for a in detail.areas] == [
-        ("budget", pytest.approx(50.0), pytest.approx((50 + 50 + 0) / 3)),
-        ("communication", pytest.approx(100.0), pytest.approx(100.0)),
-        ("risk", None, pytest.approx(100.0)),
-        ("scope", pytest.approx(50.0), pytest.approx((50 + 100 + 100) / 3)),
+    # Ana: scope 1/2, budget 2/4, communication 2/2.  m1 sees Ana and Ben of Autumn (Dee is m2's):
+    # the mean covers those two only.
+    assert [(a.area, a.learner, a.cohort, a.group) for a in detail.areas] == [
+        ("budget", pytest.approx(50.0), pytest.approx((50 + 50) / 2), 2),
+        ("communication", pytest.approx(100.0), pytest.approx(100.0), 1),
+        ("risk", None, pytest.approx(100.0), 1),
+        ("scope", pytest.approx(50.0), pytest.approx((50 + 100) / 2), 2),
+    ]
+    # An admin sees the whole cohort: Ana, Ben and Dee; below a minimum group of 3 the mean is hidden.
+    whole = dashboards.mentee_detail(db, world.ids["ana"], None, module_ids=MODULES, today=TODAY, min_group=3)
+    assert whole is not None
+    assert [(a.area, a.learner, a.cohort, a.group) for a in whole.areas] == [
+        ("budget", pytest.approx(50.0), pytest.approx((50 + 50 + 0) / 3), 3),
+        ("communication", pytest.approx(100.0), None, 1),
+        ("risk", None, None, 1),
+        ("scope", pytest.approx(50.0), pytest.approx((50 + 100 + 100) / 3), 3),
     ]
     assert [(m.question_id, m.item_id, m.expected, m.given, m.times, m.answered) for m in detail.misroutes] == [
         ("q2", "t2", "pm", "am", 2, 2), ("q1", "", "am", "pm", 1, 2)]

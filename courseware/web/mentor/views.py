@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -119,13 +119,15 @@ def export() -> Response:
 def _mentee_page(user_id: int, form: NoteForm) -> str:
     number = page_arg()
     detail = dashboards.mentee_detail(get_db(), user_id, viewer(), module_ids=catalog().module_ids, today=today(),
-                                      notes_page=number, notes_per_page=page_size("notes"))
+                                      notes_page=number, notes_per_page=page_size("notes"),
+                                      min_group=int(current_app.config["COHORT_MIN_GROUP"]))
     if detail is None:
         abort(404)
     view = mentee_view(detail, catalog(), quiz_bank(), today=today(), now=utcnow())
     notes_page = Page(view.notes, number, page_size("notes"), view.notes_total)
     return render_template("mentor/mentee.html", view=view, form=form, notes_page=notes_page,
                            may_write=current_user.has_access_role(*NOTE_ROLES), button=ButtonForm(),
+                           scoped=viewer() is not None, min_group=current_app.config["COHORT_MIN_GROUP"],
                            total_modules=len(catalog().modules))
 
 
