@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -12,12 +13,14 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # A write transaction on SQLite must start with BEGIN IMMEDIATE: a deferred one that
 # reads first cannot wait for the lock in WAL mode and fails with "database is locked".
 IMMEDIATE = {"courseware_immediate": True}
+log = logging.getLogger("courseware.db")
 
 
 def sqlite_file(url: str) -> Path | None:
@@ -69,9 +72,27 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+class ClosingSession(Session):
+    """A Session whose close() never fails and never keeps a connection checked out.
+
+    Closing rolls back on the server; when the server has just ended the connection (a restart,
+    a fail-over) that rollback fails.  The server rolls back on its own, so the connection is
+    dropped instead; had the error escaped, the connection stayed checked out of the pool, and a
+    few such leaks left every later request waiting 30 s for a connection.
+    """
+
+    def close(self) -> None:
+        """Close, or invalidate the connections when the close cannot reach the database."""
+        try:
+            super().close()
+        except DBAPIError:
+            log.warning("database connection lost while closing a session; dropped")
+            self.invalidate()
+
+
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """A session factory bound to the engine; objects stay usable after commit."""
-    return sessionmaker(engine, expire_on_commit=False)
+    """A session factory bound to the engine; objects stay usable after commit; closing is safe."""
+    return sessionmaker(engine, class_=ClosingSession, expire_on_commit=False)
 
 
 def write_session(factory: sessionmaker[Session]) -> Session:

@@ -56,7 +56,7 @@ def quiz_bank() -> QuizBank:
 def _close(_exc: BaseException | None) -> None:
     session = g.pop("db", None)
     if session is not None:
-        session.close()
+        session.close()  # rolls back what was not committed; never fails (persistence.db.ClosingSession)
 
 
 def init_app(app: Flask) -> None:

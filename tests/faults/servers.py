@@ -8,12 +8,14 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from tests.conftest import DATA, REPO
 
@@ -51,10 +53,14 @@ def copy_course(tmp_path: Path) -> tuple[Path, Path]:
     return content, quizzes
 
 
-def gunicorn(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
-    """gunicorn with the project's gunicorn.conf.py, started in its own process group."""
+def gunicorn(env: dict[str, str], *args: str, stderr: Any = subprocess.PIPE) -> subprocess.Popen[str]:
+    """gunicorn with the project's gunicorn.conf.py, started in its own process group.
+
+    A long-running server must write its log to a file (``stderr``): an unread pipe fills up and
+    then blocks every worker in its next log line.
+    """
     return subprocess.Popen([str(BIN / "gunicorn"), "-c", str(REPO / "gunicorn.conf.py"), *args], cwd=REPO, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stdout=subprocess.DEVNULL, stderr=stderr, text=True, start_new_session=True)
 
 
 def wait_until_serving(port: int, process: subprocess.Popen[str], seconds: float = 30) -> None:
@@ -62,7 +68,7 @@ def wait_until_serving(port: int, process: subprocess.Popen[str], seconds: float
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise AssertionError(f"server exited {process.returncode}: {process.communicate()[1]}")
+            raise AssertionError(f"server exited {process.returncode}")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
                 if response.status == 200:
@@ -72,10 +78,14 @@ def wait_until_serving(port: int, process: subprocess.Popen[str], seconds: float
     raise AssertionError("server did not answer in time")
 
 
+OUTPUT: dict[int, str] = {}  # port -> the server's stderr once stopped (for failure messages)
+
+
 @contextmanager
 def serving(env: dict[str, str], port: int, *args: str) -> Iterator[subprocess.Popen[str]]:
-    """A running gunicorn, stopped (TERM, then KILL) afterwards."""
-    process = gunicorn(env, *args)
+    """A running gunicorn, stopped (TERM, then KILL) afterwards; its stderr lands in OUTPUT[port]."""
+    log = tempfile.TemporaryFile("w+")
+    process = gunicorn(env, *args, stderr=log)
     try:
         wait_until_serving(port, process)
         yield process
@@ -87,7 +97,9 @@ def serving(env: dict[str, str], port: int, *args: str) -> Iterator[subprocess.P
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
-        process.communicate()
+        log.seek(0)
+        OUTPUT[port] = log.read()
+        log.close()
 
 
 def worker_pids(master: int) -> list[int]:
