@@ -6,7 +6,7 @@ DEMO_PASSWORD ?= courseware-demo
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint check bench clean
+.PHONY: run test lint check bench bench-load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ check: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/pages.py
+
+# 50 users for 60 s with locust (an extra: pip install -e '.[bench]'); writes its table to docs/benchmarks.md.
+bench-load: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

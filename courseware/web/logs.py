@@ -133,7 +133,9 @@ def _finish(response: Response) -> Response:
     started = g.get("request_started")
     duration = round((time.perf_counter() - started) * 1000, 1) if started is not None else None
     rule = request.url_rule.rule if request.url_rule is not None else None
-    level = logging.ERROR if response.status_code >= 500 else logging.INFO
+    # A 503 (the database away) is expected to pass and is counted, not paged: a warning.
+    level = logging.ERROR if response.status_code >= 500 and response.status_code != 503 else (
+        logging.WARNING if response.status_code == 503 else logging.INFO)
     request_log.log(level, "request", extra={"fields": {
         "method": request.method, "route": rule, "path": request.path, "status": response.status_code,
         "duration_ms": duration, "user_id": user_id(), "request_id": request_id(),
