@@ -6,7 +6,7 @@ DEMO_PASSWORD ?= courseware-demo
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint check bench clean
+.PHONY: run test lint check bench bench-load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,7 @@ run: $(VENV)/.installed
 	@echo "The worker sends email: $${COURSEWARE_MAIL_URL:+through COURSEWARE_MAIL_URL}$${COURSEWARE_MAIL_URL:-as .eml files in instance/mail/ (each one is logged)}."
 	@$(BIN)/courseware worker & worker=$$!; \
 	trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
-	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	COURSEWARE_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
 
 test: $(VENV)/.installed
 	$(BIN)/ruff check .
@@ -46,6 +46,11 @@ check: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/pages.py
+
+# 50 users for 60 s with locust (an extra: pip install -e '.[bench]'); writes its table to docs/benchmarks.md.
+bench-load: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -16,9 +16,9 @@ from .core.diagnostic import load_diagnostic
 from .core.errors import ContentError, Problem
 from .core.quiz import load_quizzes
 from .core.templates_pack import load_templates
-from .persistence.db import make_engine, make_session_factory
+from .persistence.db import make_engine, make_session_factory, schema_problem
 from .state import KEY as STATE_KEY
-from .state import AppState
+from .state import AppState, state_of
 
 KEY_FILE = "secret_key"  # the development key, in the instance folder
 
@@ -27,15 +27,20 @@ class ConfigError(RuntimeError):
     """The configuration cannot run the app (e.g. no secret key in production)."""
 
 
-def create_app_or_exit(*, cli: bool = False, development: bool = False) -> Flask:
+def create_app_or_exit(*, cli: bool = False, development: bool = False, serve: bool = False) -> Flask:
     """create_app for servers and the CLI: content or configuration problems are printed, then exit 1.
 
     No traceback wall: each content problem is one ``path:line: message`` line on stderr.  ``cli``: the
     ``courseware`` command, which finds the development key a checkout keeps in ``instance/``;
-    ``development``: run as ``make run`` does (``courseware init-db --dev``).
+    ``development``: run as ``make run`` does (``courseware init-db --dev``).  With ``serve`` (gunicorn
+    through wsgi.py, ``courseware run``) the database must also exist and be migrated: a server that
+    cannot serve stops here, once, instead of failing every request.
     """
     try:
-        return create_app({"DEVELOPMENT": True} if development else None, find_development_key=cli)
+        app = create_app({"DEVELOPMENT": True} if development else None, find_development_key=cli)
+        if serve:
+            require_database(app)
+        return app
     except ContentError as exc:
         print("\n".join(str(p) for p in exc.problems), file=sys.stderr)
         print(f"courseware: the content has {len(exc.problems)} problem(s); fix them and start again.", file=sys.stderr)
@@ -50,7 +55,9 @@ def create_app(config: dict[str, Any] | None = None, *, find_development_key: bo
     ``find_development_key``: without COURSEWARE_SECRET_KEY, use the development key kept in the
     instance folder when there is one, and run in development mode as ``make run`` does.
     """
-    app = Flask(
+    from .web.retry import Courseware
+
+    app = Courseware(
         __name__,
         instance_path=os.environ.get("COURSEWARE_INSTANCE_PATH") or None,
         instance_relative_config=True,
@@ -80,7 +87,7 @@ def create_app(config: dict[str, Any] | None = None, *, find_development_key: bo
     diagnostic = load_diagnostic(Path(app.config["CONTENT_DIR"]), catalog, problems)
     if problems:
         raise ContentError(problems)
-    engine = make_engine(app.config["DATABASE_URL"])
+    engine = make_engine(app.config["DATABASE_URL"], must_exist=True)  # init-db creates it, never a request
     app.extensions[STATE_KEY] = AppState(catalog, quizzes, engine, make_session_factory(engine), templates=templates,
                                          diagnostic=diagnostic)
 
@@ -97,6 +104,27 @@ def create_app(config: dict[str, Any] | None = None, *, find_development_key: bo
 
     register_commands(app)
     return app
+
+
+def require_database(app: Flask) -> None:
+    """Refuse to serve (ConfigError) when the database file is missing or its schema is not at this code's migration.
+
+    A database that does not answer at all is not refused: the app starts and answers 503 (and
+    ``/readyz`` says why) until it is back.  The check's connections are closed again, so a server
+    that forks workers after it (gunicorn's preload) hands none of them over.
+    """
+    from sqlalchemy.exc import OperationalError
+
+    state = state_of(app)
+    try:
+        problem = schema_problem(state.engine, app.config["DATABASE_URL"])
+    except OperationalError as exc:
+        app.logger.warning("database not reachable at start-up: %s", exc.orig)
+        problem = None
+    finally:
+        state.engine.dispose()
+    if problem:
+        raise ConfigError(f"{problem}. Run `courseware init-db` to create or upgrade it, then start again.")
 
 
 def _configure_secret(app: Flask, relaxed: bool) -> None:

@@ -12,8 +12,9 @@ from typing import NoReturn
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
+from flask.cli import run_command as flask_run_command
 
-from .app import create_app_or_exit
+from .app import ConfigError, create_app_or_exit, require_database
 from .cli_backup import backup_command, restore_command
 from .core.access import ACCESS_ROLES
 from .core.errors import ContentError
@@ -391,6 +392,22 @@ def cli() -> None:
 
 for _command in COMMANDS:
     cli.add_command(_command)
+
+
+@click.command("run", params=list(flask_run_command.params), context_settings=flask_run_command.context_settings)
+@click.pass_context
+def run_command(ctx: click.Context, **options: object) -> None:
+    """Serve with the Flask development server, once the database is there and migrated (else exit 1)."""
+    app = ctx.ensure_object(ScriptInfo).load_app()
+    try:
+        require_database(app)
+    except ConfigError as exc:
+        click.echo(f"courseware: {exc}", err=True)
+        sys.exit(1)
+    ctx.invoke(flask_run_command, **options)
+
+
+cli.add_command(run_command)  # replaces Flask's own run
 
 
 def main() -> None:

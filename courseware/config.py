@@ -63,3 +63,10 @@ class Defaults:
     REMINDER_HOUR = 8
     DIGEST_WEEKDAY = 0  # mentors' weekly digest: 0 = Monday
     STALLED_DAYS = 14  # a mentee with no activity for this many days is "stalled" in the digest
+    # A cohort average is shown beside a learner only over at least this many learners (privacy).
+    COHORT_MIN_GROUP = 5
+    # Logs: "text" (key=value lines) or "json" (one object per line); the level of the courseware loggers.
+    LOG_FORMAT = "text"
+    LOG_LEVEL = "INFO"
+    # The 503 page (database away) tells clients to come back after this many seconds.
+    RETRY_AFTER_SECONDS = 30

@@ -311,7 +311,7 @@ class Assignment(Base):
 
 
 class MentorNote(Base):
-    """A private 1:1 note a mentor keeps on a mentee (Markdown, sanitised when shown)."""
+    """A private 1:1 note a mentor keeps on a mentee: its Markdown, and the sanitised HTML rendered when written."""
 
     __tablename__ = "mentor_notes"
     __table_args__ = (Index("ix_mentor_notes_mentee_created", "mentee_id", "created_at"),)
@@ -320,7 +320,10 @@ class MentorNote(Base):
     mentee_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(Text)
+    # Rendered once (services/notes), shown as is: a page never renders a note again.
+    html: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    edited_at: Mapped[datetime | None]
 
     def __repr__(self) -> str:
         return f"<MentorNote {self.id} on {self.mentee_id}>"

@@ -9,12 +9,15 @@ def init_web(app: Flask) -> None:
     """Bind extensions, the per-request session, error handlers and every blueprint."""
     from ..core.operating_model import model_label
     from ..services.accounts import has_password
-    from . import auth, db, errors, headers, kit, learner, quiz, security, throttle
+    from . import auth, converters, db, errors, headers, kit, learner, logs, quiz, security, throttle
     from .account import bp as account_bp
     from .admin import bp as admin_bp
     from .diagnostic import bp as diagnostic_bp
+    from .health import bp as health_bp
     from .mentor import bp as mentor_bp
 
+    converters.init_app(app)  # before any route is added
+    logs.init_app(app)  # first: its request id and timer are there for every other hook
     db.init_app(app)
     security.init_app(app)
     errors.init_app(app)
@@ -22,6 +25,7 @@ def init_web(app: Flask) -> None:
     headers.init_app(app)
     app.add_template_filter(model_label, "model_label")
     app.add_template_test(has_password, "joined")
+    app.register_blueprint(health_bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(learner.bp)

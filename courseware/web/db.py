@@ -62,7 +62,7 @@ def completion() -> CompletionRule:
 def _close(_exc: BaseException | None) -> None:
     session = g.pop("db", None)
     if session is not None:
-        session.close()
+        session.close()  # rolls back what was not committed; never fails (persistence.db.ClosingSession)
 
 
 def init_app(app: Flask) -> None:

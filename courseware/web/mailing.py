@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import current_app, session
 from flask_login import login_user
 
@@ -17,7 +19,10 @@ def mail_queued() -> None:
 
 
 def sign_in_as(user: User, *, remember: bool = False) -> None:
-    """Start a fresh signed-in session for ``user`` (after accepting an invitation, a reset, a password change)."""
+    """Start a fresh signed-in session for ``user`` (sign-in, an accepted invitation, a reset, a password change).
+
+    Nothing from before survives it; the id carries the sign-in time, so a remember cookie expires on the server.
+    """
     session.clear()
-    login_user(SignedInUser(queries.principal_of(user)), remember=remember)
+    login_user(SignedInUser(queries.principal_of(user), int(time.time())), remember=remember)  # the sign-in time: see security.py
     session.permanent = True

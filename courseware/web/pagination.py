@@ -14,7 +14,8 @@ MAX_PAGE = 100_000
 def page_arg(name: str = "page") -> int:
     """The requested page number from the query string (1 when absent or nonsense)."""
     value = request.args.get(name, "1")
-    return max(1, min(int(value), MAX_PAGE)) if value.isdigit() and len(value) < 7 else 1
+    # isascii: str.isdigit() is also true for '²', which int() refuses.
+    return max(1, min(int(value), MAX_PAGE)) if value.isascii() and value.isdigit() and len(value) < 7 else 1
 
 
 def page_size(kind: str = "") -> int:

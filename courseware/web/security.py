@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, request, url_for
+from flask import Flask, abort, current_app, request, url_for
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFProtect
 
@@ -16,6 +17,7 @@ from ..persistence import queries
 from ..persistence.base import utcnow
 from ..persistence.models import User
 from .db import SAFE_METHODS, get_db, side_write, state
+from .logs import security_event
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -24,13 +26,19 @@ LAST_SEEN_EVERY = timedelta(minutes=5)
 
 
 class SignedInUser(UserMixin):
-    """Adapts a ``Principal`` to Flask-Login; its id is the rotating session token."""
+    """Adapts a ``Principal`` to Flask-Login; its id is the rotating session token and the sign-in time.
 
-    def __init__(self, user: queries.Principal):
+    Flask-Login puts the id in the session and, signed, in the remember-me cookie (``id|digest``);
+    the sign-in time in it lets the server refuse a copied cookie once its lifetime is over
+    (the browser's expiry date alone binds nobody).
+    """
+
+    def __init__(self, user: queries.Principal, signed_in_at: int):
         self.user = user
+        self.signed_in_at = signed_in_at
 
     def get_id(self) -> str:
-        return self.user.session_token
+        return f"{self.user.session_token}:{self.signed_in_at}"
 
     @property
     def is_active(self) -> bool:  # type: ignore[override]
@@ -53,8 +61,31 @@ class SignedInUser(UserMixin):
         return bool(self.user.access_roles.intersection(roles))
 
 
+def sign_in_id(user_id: str) -> tuple[str, int] | None:
+    """(session token, sign-in time) from a session's or remember cookie's id, or None when malformed."""
+    token, _, issued = user_id.partition(":")
+    if not token or not (issued.isascii() and issued.isdigit() and len(issued) <= 12):
+        return None
+    return token, int(issued)
+
+
+def within_lifetime(signed_in_at: int, now: int) -> bool:
+    """Whether a sign-in made at ``signed_in_at`` (Unix seconds) may still be used: not older than the
+    remember-me lifetime (the longer of the two sign-ins; a plain session also ends with its 12-hour cookie)."""
+    lifetime = current_app.config["REMEMBER_COOKIE_DURATION"]
+    seconds = lifetime.total_seconds() if isinstance(lifetime, timedelta) else float(lifetime)
+    return signed_in_at - 60 <= now <= signed_in_at + seconds  # a minute of clock skew
+
+
 @login_manager.user_loader
-def _load_user(token: str) -> SignedInUser | None:
+def _load_user(user_id: str) -> SignedInUser | None:
+    parsed = sign_in_id(user_id)
+    if parsed is None:
+        return None
+    token, signed_in_at = parsed
+    if not within_lifetime(signed_in_at, int(time.time())):
+        security_event("sign_in.expired", load_user=False, signed_in_at=signed_in_at)
+        return None
     user = queries.principal_by_token(get_db(), token)
     if user is None:
         return None
@@ -67,7 +98,7 @@ def _load_user(token: str) -> SignedInUser | None:
                 session.commit()
         else:  # the request already holds the write lock; this lands when the view commits
             get_db().execute(touch)
-    return SignedInUser(user)
+    return SignedInUser(user, signed_in_at)
 
 
 def access_role_required(*roles: str) -> Callable[[F], F]:

@@ -138,8 +138,9 @@ def world(db: Session) -> World:
         Assignment(kind="module", item_id="scope", user_id=ben.id, due_on=date(2026, 12, 1)),
         Assignment(kind="module", item_id="intro", user_id=cy.id, due_on=date(2026, 11, 1)),
     ])
-    db.add(MentorNote(mentee_id=ana.id, author_id=m1.id, body="First check-in", created_at=at(10)))
-    db.add(MentorNote(mentee_id=ana.id, author_id=m2.id, body="Second", created_at=at(11)))
+    db.add(MentorNote(mentee_id=ana.id, author_id=m1.id, body="First check-in", html="<p>First check-in</p>",
+                      created_at=at(10)))
+    db.add(MentorNote(mentee_id=ana.id, author_id=m2.id, body="Second", html="<p>Second</p>", created_at=at(11)))
     db.commit()
     return World({
         "m1": m1.id, "m2": m2.id, "m3": m3.id, "ana": ana.id, "ben": ben.id, "cy": cy.id, "dee": dee.id, "eve": eve.id,
@@ -230,16 +231,26 @@ def test_mentee_detail_numbers(db: Session, world: World) -> None:
         ("intro", at(2, 10), at(2, 10)), ("basics", at(4), at(4)), ("scope", at(7, 12), None)]
     assert [(a.quiz_id, a.number, a.score, a.passed) for a in detail.attempts] == [
         ("scope-check", 1, 40, False), ("scope-check", 2, 90, True), ("other-quiz", 1, 70, False)]
-    # Ana: scope 1/2, budget 2/4, communication 2/2; Autumn's mean of Ana, Ben and Dee's area scores.
-    assert [(a.area, a.learner, a.cohort) for a in detail.areas] == [
-        ("budget", pytest.approx(50.0), pytest.approx((50 + 50 + 0) / 3)),
-        ("communication", pytest.approx(100.0), pytest.approx(100.0)),
-        ("risk", None, pytest.approx(50.0)),  # Ben's RACI: 1 of 2 roles
-        ("scope", pytest.approx(50.0), pytest.approx((50 + 100 + 100) / 3)),
+    # Ana: scope 1/2, budget 2/4, communication 2/2.  m1 sees Ana and Ben of Autumn (Dee is m2's):
+    # the mean covers those two only.
+    assert [(a.area, a.learner, a.cohort, a.group) for a in detail.areas] == [
+        ("budget", pytest.approx(50.0), pytest.approx((50 + 50) / 2), 2),
+        ("communication", pytest.approx(100.0), pytest.approx(100.0), 1),
+        ("risk", None, pytest.approx(50.0), 1),  # Ben's RACI: 1 of 2 roles
+        ("scope", pytest.approx(50.0), pytest.approx((50 + 100) / 2), 2),
+    ]
+    # An admin sees the whole cohort: Ana, Ben and Dee; below a minimum group of 3 the mean is hidden.
+    whole = dashboards.mentee_detail(db, world.ids["ana"], None, rule=RULE, today=TODAY, min_group=3)
+    assert whole is not None
+    assert [(a.area, a.learner, a.cohort, a.group) for a in whole.areas] == [
+        ("budget", pytest.approx(50.0), pytest.approx((50 + 50 + 0) / 3), 3),
+        ("communication", pytest.approx(100.0), None, 1),
+        ("risk", None, None, 1),
+        ("scope", pytest.approx(50.0), pytest.approx((50 + 100 + 100) / 3), 3),
     ]
     assert [(m.question_id, m.item_id, m.expected, m.given, m.times, m.answered) for m in detail.misroutes] == [
         ("q2", "t2", "pm", "am", 2, 2), ("q1", "", "am", "pm", 1, 2)]
-    assert [(n.body, n.author) for n in detail.notes] == [("Second", "Sam Two"), ("First check-in", "Morgan One")]
+    assert [(n.html, n.author) for n in detail.notes] == [("<p>Second</p>", "Sam Two"), ("<p>First check-in</p>", "Morgan One")]
     assert detail.notes_total == 2
     assert [(a.item_id, a.via_cohort, a.done) for a in detail.assignments] == [
         ("basics", True, True), ("scope-check", True, True)]
@@ -261,7 +272,7 @@ def test_mentee_without_cohort_or_answers(db: Session, world: World) -> None:
     eve = detail_of(db, world.ids["eve"], None)
     assert eve is not None and eve.header.cohort is None and eve.areas == [] and eve.misroutes == [] and eve.modules == []
     notes, total = dashboards.mentee_notes(db, world.ids["ana"], page=2, per_page=1)
-    assert [n.body for n in notes] == ["First check-in"] and total == 2
+    assert [n.html for n in notes] == ["<p>First check-in</p>"] and total == 2
 
 
 def test_cohort_scope(db: Session, world: World) -> None:

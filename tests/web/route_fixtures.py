@@ -22,6 +22,7 @@ def route_ids(app: Flask, people: dict[str, Any]) -> dict[str, Any]:
     ids.update(_cohort_ids(app, people))
     ids.update(_dashboard_ids(app))
     ids.update(_mail_ids(app))
+    ids.update(_note_ids(app, people))
     return ids
 
 
@@ -120,3 +121,12 @@ def _mail_ids(app: Flask) -> dict[str, Any]:
         assert invite_row is not None
         return {"invite_token": tokens.derive(secret, invite_row.nonce), "reset_token": tokens.derive(secret, reset_row.nonce),
                 "unsubscribe_token": unsubscribe_token(secret, invitee.id, "reminders"), "failed_message": failed.id}
+def _note_ids(app: Flask, people: dict[str, Any]) -> dict[str, int]:
+    """A note by mentor@ on learner@ and one by admin@ on learner@: only its author may edit or delete a note."""
+    from courseware.services import notes
+
+    with state_of(app).sessions() as session:
+        by_mentor = notes.add_note(session, mentee_id=people["learner"].id, author_id=people["mentor"].id, body="Mentor's")
+        by_admin = notes.add_note(session, mentee_id=people["learner"].id, author_id=people["admin"].id, body="Admin's")
+        session.commit()
+        return {"mentor_note": by_mentor.id, "admin_note": by_admin.id}

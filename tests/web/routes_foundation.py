@@ -18,6 +18,9 @@ def _people(status: int) -> dict[str, int]:
 
 # (method, url, endpoint, {role: status}); ids 1 is the learner fixture user.
 ROUTES: list[tuple[str, str, str, dict[str, int]]] = [
+    # Health endpoints are public: load balancers call them without signing in.
+    ("GET", "/healthz", "health.healthz", _signed_in(200, anonymous=200)),
+    ("GET", "/readyz", "health.readyz", _signed_in(200, anonymous=200)),
     ("GET", "/login", "auth.login", _signed_in(302, anonymous=200)),
     ("GET", "/logout", "auth.logout", _signed_in(200, anonymous=302)),
     ("GET", "/", "learner.home", _signed_in(200)),
@@ -32,7 +35,8 @@ ROUTES: list[tuple[str, str, str, dict[str, int]]] = [
     ("POST", "/admin/users/new", "admin.new_user", _people(200)),
     ("GET", "/admin/users/{learner}", "admin.user", _people(200)),
     ("GET", "/admin/users/999999", "admin.user", _people(404)),
-    ("GET", "/admin/users/99999999999", "admin.user", _people(404)),  # beyond any id column: 404, not 500
+    # Beyond any id column: no route matches (web/converters.py), so a 404 for everyone, signed in or not.
+    ("GET", "/admin/users/99999999999", "admin.user", {role: 404 for role in ("anonymous", *SIGNED_IN)}),
     ("POST", "/admin/users/{learner}", "admin.user", _people(302)),
     ("POST", "/admin/users/{learner}/active", "admin.set_active", _people(302)),
 ]

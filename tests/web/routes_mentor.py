@@ -34,6 +34,15 @@ ROUTES: list[tuple[str, str, str, dict[str, int]]] = [
     ("POST", "/mentor/mentees/{learner}/notes", "mentor.add_note", _dashboard(200, manager=403)),  # empty: the form again
     ("POST", "/mentor/mentees/{stranger}/notes", "mentor.add_note", _dashboard(404, 200, manager=403)),
     ("POST", "/mentor/mentees/999999/notes", "mentor.add_note", _dashboard(404, manager=403)),
+    # A note is edited or deleted by its author only; anyone else's note is a 404, like a missing one.
+    ("GET", "/mentor/notes/{mentor_note}/edit", "mentor.edit_note", _dashboard(200, 404, manager=403)),
+    ("GET", "/mentor/notes/{admin_note}/edit", "mentor.edit_note", _dashboard(404, 200, manager=403)),
+    ("GET", "/mentor/notes/999999/edit", "mentor.edit_note", _dashboard(404, manager=403)),
+    ("POST", "/mentor/notes/{mentor_note}/edit", "mentor.edit_note", _dashboard(200, 404, manager=403)),  # empty: form again
+    ("POST", "/mentor/notes/{admin_note}/edit", "mentor.edit_note", _dashboard(404, 200, manager=403)),
+    ("POST", "/mentor/notes/999999/delete", "mentor.delete_note", _dashboard(404, manager=403)),
+    ("POST", "/mentor/notes/{admin_note}/delete", "mentor.delete_note", _dashboard(404, 302, manager=403)),
+    ("POST", "/mentor/notes/{mentor_note}/delete", "mentor.delete_note", _dashboard(302, 404, manager=403)),
     ("GET", "/mentor/cohorts/{cohort}", "mentor.cohort", _dashboard(200)),
     ("GET", "/mentor/cohorts/{cohort}?page=4", "mentor.cohort", _dashboard(200)),
     ("GET", "/mentor/cohorts/{stranger_cohort}", "mentor.cohort", _dashboard(404, 200)),

@@ -30,7 +30,7 @@ from ..completion import completions
 from ..models import Assignment, Attempt, AttemptItem, Cohort, MentorNote, ModuleProgress, User
 from ..paging import limit_page
 from ..queries import assignment_done
-from ..scope import visible
+from ..scope import visible, within_scope
 from .sql import as_float, in_ids, overdue_by_user, rule_breaks_by_user
 
 
@@ -80,11 +80,16 @@ class AttemptSummary:
 
 @dataclass(frozen=True)
 class AreaScore:
-    """A knowledge area: the mentee's score and the cohort's average (0-100; None without answers)."""
+    """A knowledge area: the mentee's score and the cohort's average (0-100; None without answers).
+
+    ``cohort`` is the mean over the ``group`` cohort members the viewer sees who answered in the area;
+    it is None when that group is smaller than the minimum (a small group's mean gives away its members).
+    """
 
     area: str
     learner: float | None
     cohort: float | None
+    group: int = 0
 
 
 @dataclass(frozen=True)
@@ -103,11 +108,12 @@ class Misroute:
 
 @dataclass(frozen=True)
 class Note:
-    """A mentor's note on a mentee (body is Markdown, rendered sanitised by the caller)."""
+    """A mentor's note on a mentee: the sanitised HTML stored when it was written (never rendered again)."""
 
     id: int
-    body: str
+    html: str
     created_at: datetime
+    edited_at: datetime | None
     author_id: int | None
     author: str | None
 
@@ -206,15 +212,21 @@ def mentee_activity(session: Session, mentee_id: int, rule: CompletionRule) -> t
     return events, tries
 
 
-def area_profile(session: Session, mentee_id: int, cohort_id: int | None) -> list[AreaScore]:
+def area_profile(
+    session: Session, mentee_id: int, cohort_id: int | None, mentor_id: int | None = None, *, min_group: int = 1,
+) -> list[AreaScore]:
     """Per knowledge area: the mentee's score and the mean of the cohort members' scores — one query.
 
-    A learner's area score is 100 × points / max points over every graded item of that area.
+    A learner's area score is 100 × points / max points over every graded item of that area.  The
+    mean covers only the cohort members the viewer sees (a mentor: their own mentees), and only
+    when at least ``min_group`` of them answered in the area: in a two-person cohort with one mentee
+    each for two mentors, the cohort mean gave away the other mentor's learner's score exactly.
     """
     # The mentee belongs to the cohort, so one pass over the cohort's items covers both sides.
     who: ColumnElement[bool]
     if cohort_id is not None:
-        who = in_ids(AttemptItem.user_id, select(User.id).where(User.cohort_id == cohort_id))
+        who = in_ids(AttemptItem.user_id, within_scope(select(User.id).where(User.cohort_id == cohort_id), User.id,
+                                                       mentor_id))
     else:
         who = AttemptItem.user_id == mentee_id
     per_user = (
@@ -227,17 +239,20 @@ def area_profile(session: Session, mentee_id: int, cohort_id: int | None) -> lis
         .group_by(AttemptItem.user_id, AttemptItem.area)
         .subquery()
     )
-    cohort_average = as_float(func.avg(per_user.c.score)) if cohort_id is not None else cast(null(), Float)
+    group = func.count(per_user.c.user_id) if cohort_id is not None else literal(0)
+    cohort_average = (as_float(case((group >= min_group, func.avg(per_user.c.score))))
+                      if cohort_id is not None else cast(null(), Float))
     rows = session.execute(
         select(
             per_user.c.area,
             func.max(case((per_user.c.user_id == mentee_id, per_user.c.score))).label("learner"),
             cohort_average.label("cohort"),
+            group.label("group"),
         )
         .group_by(per_user.c.area)
         .order_by(per_user.c.area)
     ).all()
-    return [AreaScore(area, learner, cohort) for area, learner, cohort in rows]
+    return [AreaScore(area, learner, cohort, int(size)) for area, learner, cohort, size in rows]
 
 
 def top_misroutes(session: Session, mentee_id: int, limit: int = 5) -> list[Misroute]:
@@ -277,7 +292,8 @@ def mentee_notes(session: Session, mentee_id: int, *, page: int = 1, per_page: i
     """A page of notes on the mentee, newest first, with the author's name and the total — one query."""
     author = aliased(User)
     rows = session.execute(limit_page(
-        select(MentorNote.id, MentorNote.body, MentorNote.created_at, MentorNote.author_id, author.display_name,
+        select(MentorNote.id, MentorNote.html, MentorNote.created_at, MentorNote.edited_at, MentorNote.author_id,
+               author.display_name,
                func.count().over().label("total"))
         .outerjoin(author, author.id == MentorNote.author_id)
         .where(MentorNote.mentee_id == mentee_id)
@@ -285,7 +301,7 @@ def mentee_notes(session: Session, mentee_id: int, *, page: int = 1, per_page: i
         page, per_page,
     )).all()
     total = int(rows[0].total) if rows else 0
-    return [Note(*r[:5]) for r in rows], total
+    return [Note(*r[:6]) for r in rows], total
 
 
 def mentee_assignments(session: Session, mentee_id: int, cohort_id: int | None,
@@ -305,7 +321,7 @@ def mentee_assignments(session: Session, mentee_id: int, cohort_id: int | None,
 
 def mentee_detail(
     session: Session, mentee_id: int, mentor_id: int | None, *, rule: CompletionRule, today: date,
-    notes_page: int = 1, notes_per_page: int = 20, misroutes: int = 5,
+    notes_page: int = 1, notes_per_page: int = 20, misroutes: int = 5, min_group: int = 1,
 ) -> MenteeDetail | None:
     """The whole mentee page in six queries, or None when the viewer may not see this learner."""
     header = mentee_header(session, mentee_id, mentor_id, rule=rule, today=today)
@@ -317,7 +333,7 @@ def mentee_detail(
         header=header,
         modules=modules,
         attempts=attempts,
-        areas=area_profile(session, mentee_id, header.cohort_id),
+        areas=area_profile(session, mentee_id, header.cohort_id, mentor_id, min_group=min_group),
         misroutes=top_misroutes(session, mentee_id, misroutes),
         notes=notes,
         notes_total=notes_total,

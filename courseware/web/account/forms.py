@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from ...core.schedule import time_zone_names
+from ..forms_common import Form
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     """Display name and own time zone."""
 
     display_name = StringField("Name", validators=[DataRequired(message="Enter a name."), Length(max=120)])
@@ -25,7 +25,7 @@ class ProfileForm(FlaskForm):
                                   *(SelectChoice(name, name.replace("_", " ")) for name in time_zone_names())]
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     """The current password and a new one, typed twice."""
 
     current = PasswordField("Current password", validators=[DataRequired(message="Enter your current password.")])
@@ -34,7 +34,7 @@ class PasswordForm(FlaskForm):
         DataRequired(message="Type the password again."), EqualTo("password", message="The two passwords differ.")])
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(Form):
     """Which emails the person gets."""
 
     reminders = BooleanField("Reminders about my assignments (due in 3 days, due today, overdue)")

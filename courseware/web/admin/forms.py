@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, EmailField, Form, HiddenField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import DateField, EmailField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import Form as QueryForm
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ...core.operating_model import INHERIT_LABEL, LABELS, MODELS
 from ...core.schedule import DEFAULT_TIME_ZONE, time_zone_names
 from ...services.follow_up import MAX_FLAG
-from ..forms_common import ACCESS_ROLE_CHOICES, MultiCheckboxField
+from ..forms_common import ACCESS_ROLE_CHOICES, Form, MultiCheckboxField
 
 
-class UserCreateForm(FlaskForm):
+class UserCreateForm(Form):
     """A new user's details and roles."""
 
     email = EmailField("Email", validators=[DataRequired(message="Enter an email."), Length(max=254)])
@@ -27,7 +27,7 @@ class UserCreateForm(FlaskForm):
     roles = MultiCheckboxField("Roles", choices=ACCESS_ROLE_CHOICES, default=["learner"])
 
 
-class RolesForm(FlaskForm):
+class RolesForm(Form):
     """The roles a user holds."""
 
     roles = MultiCheckboxField("Roles", choices=ACCESS_ROLE_CHOICES)
@@ -38,7 +38,7 @@ INHERIT_MODEL_CHOICES = [SelectChoice("", INHERIT_LABEL), *MODEL_CHOICES]
 EMAIL = [DataRequired(message="Enter an email."), Length(max=254)]
 
 
-class CohortForm(FlaskForm):
+class CohortForm(Form):
     """A cohort's name, start date and operating model."""
 
     name = StringField("Name", validators=[DataRequired(message="Enter a name."), Length(max=120)])
@@ -46,20 +46,20 @@ class CohortForm(FlaskForm):
     operating_model = SelectField("Operating model", choices=INHERIT_MODEL_CHOICES, default="")
 
 
-class AddMemberForm(FlaskForm):
+class AddMemberForm(Form):
     """A learner to put in the cohort, by email."""
 
     email = EmailField("Learner's email", validators=EMAIL)
 
 
-class MentorshipForm(FlaskForm):
+class MentorshipForm(Form):
     """A mentor and a mentee, by email."""
 
     mentor_email = EmailField("Mentor's email", validators=EMAIL)
     mentee_email = EmailField("Mentee's email", validators=EMAIL)
 
 
-class AssignmentForm(FlaskForm):
+class AssignmentForm(Form):
     """A module or quiz, a learner or a cohort, and a due date."""
 
     item = SelectField("Module or quiz", choices=[], validate_choice=True)
@@ -78,7 +78,7 @@ class AssignmentForm(FlaskForm):
         return ok
 
 
-class PlacementForm(FlaskForm):
+class PlacementForm(Form):
     """A learner's cohort and own operating model."""
 
     cohort_id = SelectField("Cohort", choices=[SelectChoice("", "No cohort")], default="")
@@ -89,7 +89,7 @@ class PlacementForm(FlaskForm):
     )
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     """The organisation's name and default operating model."""
 
     name = StringField("Organisation name", validators=[DataRequired(message="Enter a name."), Length(max=120)])
@@ -104,7 +104,7 @@ class SettingsForm(FlaskForm):
         self.time_zone.choices = [SelectChoice(name, name.replace("_", " ")) for name in time_zone_names()]
 
 
-class AuditFilterForm(Form):
+class AuditFilterForm(QueryForm):
     """The audit log's filters, read from the query string (a GET form: nothing to protect with a token)."""
 
     actor = StringField("Who", validators=[Optional(), Length(max=254)], description="Part of an email, or “command line”")
@@ -120,7 +120,7 @@ class AuditFilterForm(Form):
             raise ValidationError("The end is before the start.")
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     """Whom to invite, with their roles, cohort and mentor."""
 
     email = EmailField("Email", validators=[DataRequired(message="Enter an email."), Length(max=254)])
@@ -130,15 +130,15 @@ class InviteForm(FlaskForm):
     mentor_email = EmailField("Mentor's email", validators=[Optional(), Length(max=254)])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     """A CSV file of people to invite; after the preview, the same text comes back to be imported."""
 
     file = FileField("CSV file (email,name,roles,cohort,mentor)")
-    csv_text = HiddenField()
+    csv_text = HiddenField(render_kw={"data-multiline": "1"})  # the previewed CSV, lines and all
     csv_name = HiddenField()
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     """The reply that resolves every open flag on a question (the learners read it)."""
 
     reply = TextAreaField(

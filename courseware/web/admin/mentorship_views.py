@@ -7,6 +7,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ...core.errors import InvalidInput
+from ...persistence.queries import MAX_ID
 from ...services import cohorts
 from ..db import get_db
 from ..forms_common import ButtonForm, field_error
@@ -18,10 +19,9 @@ from .forms import MentorshipForm
 
 
 def _mentor_filter() -> int | None:
-    try:
-        return int(request.args["mentor"])
-    except (KeyError, ValueError):
-        return None
+    """?mentor=<id>, or None when absent or not an id a column can hold."""
+    value = request.args.get("mentor", "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 10 and 0 < int(value) <= MAX_ID else None
 
 
 @bp.route("/mentorships", methods=["GET", "POST"])

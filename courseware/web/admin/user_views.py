@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from ...core.access import ACCESS_ROLE_LABELS, ACCESS_ROLES
 from ...core.errors import InvalidInput
+from ...core.text import without_control_characters
 from ...persistence import queries
 from ...services import accounts, invitations
 from ..db import catalog, get_db
@@ -30,7 +31,7 @@ def index() -> str:
 @access_role_required("admin")
 def users() -> str:
     """Every user, searchable, filterable by role and paginated."""
-    search = request.args.get("q", "").strip()[:100]
+    search = without_control_characters(request.args.get("q", "")).strip()[:100]
     role = request.args.get("role", "")
     if role not in ACCESS_ROLES:
         role = ""

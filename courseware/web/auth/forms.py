@@ -1,11 +1,12 @@
 """Forms of the auth blueprint."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from ..forms_common import Form
 
-class LoginForm(FlaskForm):
+
+class LoginForm(Form):
     """Email and password, with remember-me."""
 
     email = EmailField("Email", validators=[DataRequired(message="Enter your email."), Length(max=254)])
@@ -13,7 +14,7 @@ class LoginForm(FlaskForm):
     remember = BooleanField("Keep me signed in on this device")
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     """A new password, typed twice (the rule itself is checked by the service)."""
 
     password = PasswordField("New password", validators=[DataRequired(message="Choose a password."), Length(max=200)])
@@ -27,7 +28,7 @@ class AcceptInvitationForm(NewPasswordForm):
     name = StringField("Your name", validators=[DataRequired(message="Enter your name."), Length(max=120)])
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     """The email of the account to recover."""
 
     email = EmailField("Email", validators=[DataRequired(message="Enter your email."), Length(max=254)])

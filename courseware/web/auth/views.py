@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
-from ...persistence import queries
 from ...persistence.base import utcnow
 from ...services import accounts
 from ..db import get_db
 from ..forms_common import ButtonForm
-from ..security import SignedInUser, safe_next
+from ..logs import log_sign_in_failed
+from ..mailing import sign_in_as
+from ..security import safe_next
 from ..throttle import guard
 from . import bp
 from .forms import LoginForm
@@ -30,10 +31,9 @@ def login() -> str | Response:
         if user is not None:
             user.last_seen_at = utcnow()  # so the first page after signing in need not write it
             db.commit()
-            session.clear()  # no state from before sign-in survives it
-            login_user(SignedInUser(queries.principal_of(user)), remember=bool(form.remember.data))
-            session.permanent = True
+            sign_in_as(user, remember=bool(form.remember.data))
             return redirect(safe_next(url_for("learner.home")))
+        log_sign_in_failed(form.email.data or "")
         form.password.errors.append("That email and password do not match an active account.")
     return render_template("auth/login.html", form=form)
 

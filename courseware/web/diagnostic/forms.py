@@ -4,22 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from ...core.diagnostic import Diagnostic
-from ..forms_common import MultiCheckboxField
+from ..forms_common import Form, MultiCheckboxField
 
 ANSWER_PREFIX = "q_"  # field names: q_<question id>
 
 
 def diagnostic_form(diagnostic: Diagnostic, target_choices: list[tuple[str, str]] | None = None,
-                    **kwargs: Any) -> FlaskForm:
+                    **kwargs: Any) -> Form:
     """A form with a radio group (or checkboxes) per question, and a target select when applying."""
 
-    class DiagnosticForm(FlaskForm):
+    class DiagnosticForm(Form):
         pass
 
     for question in diagnostic.questions:
@@ -35,6 +34,6 @@ def diagnostic_form(diagnostic: Diagnostic, target_choices: list[tuple[str, str]
     return DiagnosticForm(**kwargs)
 
 
-def answers_of(form: FlaskForm, diagnostic: Diagnostic) -> dict[str, str | list[str]]:
+def answers_of(form: Form, diagnostic: Diagnostic) -> dict[str, str | list[str]]:
     """{question id: answer id, or a list for several} from a validated form."""
     return {q.id: form[ANSWER_PREFIX + q.id].data for q in diagnostic.questions}

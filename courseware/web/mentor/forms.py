@@ -1,16 +1,16 @@
 """Forms of the mentor blueprint: notes, feedback on attempts, grants and resets."""
 
-from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ...services.attempt_grants import MAX_REASON
 from ...services.follow_up import MAX_FEEDBACK
 from ...services.notes import MAX_NOTE
+from ..forms_common import Form
 
 
-class NoteForm(FlaskForm):
-    """A private note on a mentee, in Markdown."""
+class NoteForm(Form):
+    """A private note on a mentee, in Markdown (a new one, or an edit of the author's own)."""
 
     body = TextAreaField(
         "New note",
@@ -19,7 +19,7 @@ class NoteForm(FlaskForm):
     )
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(Form):
     """Feedback on a mentee's attempt, which the mentee reads (plain text)."""
 
     body = TextAreaField(
@@ -29,7 +29,7 @@ class FeedbackForm(FlaskForm):
     )
 
 
-class GrantForm(FlaskForm):
+class GrantForm(Form):
     """One more attempt, or a fresh start, at one quiz: the reason is required (the learner and the audit log see it)."""
 
     reason = TextAreaField(

@@ -8,7 +8,6 @@ from datetime import date, datetime
 from ...core.catalog import Catalog, Module
 from ...core.progress import CompletionRule
 from ...core.quiz import Quiz, QuizBank
-from ...core.rendering import RenderError, render_user_markdown
 from ...core.schedule import is_overdue
 from ...persistence import dashboards
 from ...services.assignments import item_title
@@ -82,11 +81,13 @@ class MisrouteLine:
 
 @dataclass(frozen=True)
 class NoteView:
-    """A note rendered to sanitised HTML."""
+    """A note: its stored sanitised HTML, who wrote it and when."""
 
     id: int
     author: str
+    author_id: int | None
     created_at: datetime
+    edited_at: datetime | None
     html: str
 
 
@@ -126,13 +127,6 @@ def _steps(modules: list[ModuleLine], total: int, now: datetime) -> StepChart | 
     return step_chart([(when, i + 1) for i, when in enumerate(done_times)], total, min(starts), max(done_times[-1], now))
 
 
-def _note_html(body: str) -> str:
-    try:
-        return render_user_markdown(body)
-    except RenderError:  # saved before a limit changed: show nothing rather than fail the page
-        return "<p><em>This note cannot be displayed.</em></p>"
-
-
 def misroute_words(m: dashboards.Misroute, catalog: Catalog, quizzes: QuizBank) -> str:
     """'routes “Re-forecast the budget” to Account Manager instead of Project Manager — 2 of 3 times'."""
     what = question_text(quizzes, m.quiz_id, m.question_id, m.item_id)
@@ -168,7 +162,8 @@ def mentee_view(
         MisrouteLine(misroute_words(m, catalog, quizzes), quiz_title(quizzes, m.quiz_id), m.times, m.answered)
         for m in detail.misroutes
     ]
-    notes = [NoteView(n.id, n.author or "A former mentor", n.created_at, _note_html(n.body)) for n in detail.notes]
+    notes = [NoteView(n.id, n.author or "A former mentor", n.author_id, n.created_at, n.edited_at, n.html)
+             for n in detail.notes]
     assignments = [
         AssignmentLine(a.kind, item_title(a.kind, a.item_id, catalog, quizzes) or a.item_id, a.due_on, a.via_cohort,
                        a.done, is_overdue(a.due_on, today, a.done))

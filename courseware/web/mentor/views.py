@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -21,7 +21,7 @@ from ...services import attempts as attempt_service
 from ...services import notes
 from ..csv_export import csv_response
 from ..db import catalog, completion, get_db, quiz_bank, today
-from ..forms_common import field_error
+from ..forms_common import ButtonForm, field_error
 from ..pagination import Page, page_arg, page_size
 from ..security import access_role_required
 from . import bp
@@ -77,7 +77,7 @@ def table_args() -> TableArgs:
         sort = "name"
     direction = "desc" if request.args.get("dir") == "desc" else "asc"
     cohort = request.args.get("cohort", "")
-    if cohort != "none" and not (cohort.isdigit() and len(cohort) < 10):
+    if cohort != "none" and not (cohort.isascii() and cohort.isdigit() and len(cohort) < 10):
         cohort = ""
     return TableArgs(sort, direction, cohort)
 
@@ -126,14 +126,16 @@ def mentee_page(user_id: int, form: NoteForm | None = None, grant_form: GrantFor
     number = page_arg()
     db = get_db()
     detail = dashboards.mentee_detail(db, user_id, viewer(), rule=completion(), today=today(),
-                                      notes_page=number, notes_per_page=page_size("notes"))
+                                      notes_page=number, notes_per_page=page_size("notes"),
+                                      min_group=int(current_app.config["COHORT_MIN_GROUP"]))
     if detail is None:
         abort(404)
     view = mentee_view(detail, catalog(), quiz_bank(), today=today(), now=utcnow(), rule=completion())
     notes_page = Page(view.notes, number, page_size("notes"), view.notes_total)
     quizzes = quiz_lines(quiz_bank(), attempt_service.standings(db, user_id))
     return render_template("mentor/mentee.html", view=view, form=form or NoteForm(), notes_page=notes_page,
-                           may_write=current_user.has_access_role(*NOTE_ROLES),
+                           may_write=current_user.has_access_role(*NOTE_ROLES), button=ButtonForm(),
+                           scoped=viewer() is not None, min_group=current_app.config["COHORT_MIN_GROUP"],
                            may_grant=current_user.has_access_role(*ATTEMPT_ROLES), quizzes=quizzes,
                            grant_form=grant_form, grant_quiz=grant_quiz, blank_grant=GrantForm(formdata=None),
                            total_modules=len(catalog().modules)), status
@@ -162,6 +164,39 @@ def add_note(user_id: int) -> tuple[str, int] | Response:
             flash("Note saved.", "success")
             return redirect(url_for("mentor.mentee", user_id=user_id) + "#notes")
     return mentee_page(user_id, form)
+
+
+@bp.route("/notes/<int:note_id>/edit", methods=["GET", "POST"])
+@access_role_required(*NOTE_ROLES)
+def edit_note(note_id: int) -> str | Response:
+    """Edit one's own note (rendered again when saved); anyone else's is a 404."""
+    db = get_db()
+    note = notes.own_note(db, note_id, current_user.id)
+    form = NoteForm(formdata=None, data={"body": note.body}) if request.method == "GET" else NoteForm()
+    form.body.label.text = "Note"
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            notes.edit_note(db, note.id, author_id=current_user.id, body=form.body.data or "")
+        except InvalidInput as exc:
+            field_error(form, exc, "body")
+        else:
+            db.commit()
+            flash("Note saved.", "success")
+            return redirect(url_for("mentor.mentee", user_id=note.mentee_id) + "#notes")
+    return render_template("mentor/note_edit.html", note=note, form=form, button=ButtonForm())
+
+
+@bp.route("/notes/<int:note_id>/delete", methods=["POST"])
+@access_role_required(*NOTE_ROLES)
+def delete_note(note_id: int) -> Response:
+    """Delete one's own note; anyone else's is a 404."""
+    db = get_db()
+    note = notes.own_note(db, note_id, current_user.id)
+    if ButtonForm().validate_on_submit():
+        notes.delete_note(db, note.id, author_id=current_user.id)
+        db.commit()
+        flash("Note deleted.", "success")
+    return redirect(url_for("mentor.mentee", user_id=note.mentee_id) + "#notes")
 
 
 @bp.route("/cohorts/<int:cohort_id>")

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ...services.attempt_grants import MAX_MESSAGE
 from ...services.follow_up import MAX_FLAG
+from ..forms_common import Form
 
 
-class RequestForm(FlaskForm):
+class RequestForm(Form):
     """A learner with no attempt left asks their mentor for another one (a note is optional)."""
 
     message = TextAreaField(
@@ -19,7 +19,7 @@ class RequestForm(FlaskForm):
     )
 
 
-class FlagForm(FlaskForm):
+class FlagForm(Form):
     """"I think the key is wrong": one question of a result, with a comment."""
 
     question_id = HiddenField(validators=[DataRequired(message="Choose a question.")])

@@ -19,7 +19,7 @@ from ...core.catalog import Registry
 from ...core.grading import AnswerError
 from ...core.questions import Input, InputValue, Question
 from ...core.quiz import Quiz
-from ..forms_common import MultiCheckboxField
+from ..forms_common import Form, MultiCheckboxField
 
 
 def field_name(question_id: str, item_id: str = "") -> str:
@@ -41,7 +41,7 @@ def _field(spec: Input) -> Field:
 
 
 def attempt_form_class(quiz: Quiz, layout: Mapping[str, Any], registry: Registry) -> type[FlaskForm]:
-    """A FlaskForm class with one field per input of each question shown (a route question, a split task…)."""
+    """A form class with one field per input of each question shown (a route question, a split task…)."""
     fields: dict[str, Field] = {}
     for question_id in layout["questions"]:
         q = quiz.question(question_id)
@@ -49,7 +49,7 @@ def attempt_form_class(quiz: Quiz, layout: Mapping[str, Any], registry: Registry
             continue
         for spec in q.inputs(layout, registry):
             fields[field_name(q.id, spec.item_id)] = _field(spec)
-    return type("AttemptForm", (FlaskForm,), fields)
+    return type("AttemptForm", (Form,), fields)  # the base Form refuses control characters in any answer
 
 
 @dataclass(frozen=True)

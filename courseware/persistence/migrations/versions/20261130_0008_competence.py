@@ -5,8 +5,8 @@ learners' requests for another attempt (attempt_requests), mentors' feedback on 
 (attempt_feedback) and learners' flags on questions (question_flags).  A reset attempt keeps its
 row, with state 'reset' (the column already holds 12 characters).
 
-Revision ID: 0009
-Revises: 0010
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-30 12:00:00
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0009'
-down_revision = '0010'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

@@ -3,7 +3,7 @@
 The organisation and each cohort keep a note with their operating model: what the self-diagnostic
 applied it with (the account types that get a dedicated PM under "hybrid with dedicated PMs").
 
-Revision ID: 0010
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-11-30 23:00:00
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0010'
+revision = '0007'
 down_revision = '0006'
 branch_labels = None
 depends_on = None
