@@ -94,6 +94,16 @@ def test_the_render_cap_kills_a_slow_render_and_the_next_one_works() -> None:
     assert render_cap.render_user_markdown_capped("**fine**", 5) == "<p><strong>fine</strong></p>"
 
 
+def test_a_helper_that_died_is_replaced() -> None:
+    render_cap.render_user_markdown_capped("start it", 5)
+    helper = render_cap._HELPER.process
+    assert helper is not None
+    helper.kill()
+    helper.wait()
+    assert render_cap.render_user_markdown_capped("*again*", 5) == "<p><em>again</em></p>"
+    assert render_cap._HELPER.process is not None and render_cap._HELPER.process.pid != helper.pid
+
+
 def test_a_note_over_the_cap_is_refused_with_a_form_error(client: FlaskClient, auth, mentee: int, db: Session,  # type: ignore[no-untyped-def]
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(notes, "RENDER_CAP_SECONDS", 0.05)
