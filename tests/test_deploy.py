@@ -53,7 +53,8 @@ def test_the_nginx_site_balances_two_servers_and_serves_static_itself(tmp_path: 
 
 
 def test_the_systemd_units_name_what_they_run() -> None:
-    for name, command in (("courseware-web@.service", "deploy/gunicorn.conf.py"), ("courseware-worker.service", "courseware worker")):
+    units = (("courseware-web@.service", "deploy/gunicorn.conf.py"), ("courseware-worker.service", "courseware worker"))
+    for name, command in units:
         unit = configparser.ConfigParser(strict=False, interpolation=None)
         unit.optionxform = str  # type: ignore[assignment,method-assign]
         unit.read(DEPLOY / name)

@@ -9,11 +9,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from fractions import Fraction
 from typing import Any
+from typing import cast as cast_type
 
 from sqlalchemy import (
     Float,
     Integer,
     String,
+    Table,
     and_,
     bindparam,
     case,
@@ -224,7 +226,7 @@ class AttemptHead:
     layout: Mapping[str, Any]
 
 
-_ATTEMPTS = Attempt.__table__
+_ATTEMPTS = cast_type(Table, Attempt.__table__)
 _HEAD = select(_ATTEMPTS.c.id, _ATTEMPTS.c.user_id, _ATTEMPTS.c.quiz_id, _ATTEMPTS.c.number, _ATTEMPTS.c.state,
                _ATTEMPTS.c.submitted_at, _ATTEMPTS.c.model, _ATTEMPTS.c.layout).where(
     _ATTEMPTS.c.id == bindparam("attempt_id"))
@@ -264,7 +266,7 @@ _CLAIM = (
             points=bindparam("b_points", type_=Float), max_points=bindparam("b_max_points", type_=Float),
             score=bindparam("b_score", type_=Float), passed=bindparam("b_passed", type_=_ATTEMPTS.c.passed.type))
 )
-_ITEMS = insert(AttemptItem.__table__)
+_ITEMS = insert(cast_type(Table, AttemptItem.__table__))
 
 
 def record_submission(session: Session, attempt_id: int, user_id: int, quiz_id: str,

@@ -17,15 +17,16 @@ Reads never bump; a write that is not sure which pages it touches bumps ``everyo
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import Table, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..persistence.models import Mentorship, Organisation, User
 
 ORGANISATION_ID = 1
-_USERS = User.__table__
-_MENTORSHIPS = Mentorship.__table__
+_USERS = cast(Table, User.__table__)
+_MENTORSHIPS = cast(Table, Mentorship.__table__)
 _BUMP_LEARNERS = (
     update(_USERS)
     .where(or_(_USERS.c.id.in_(bindparam("user_ids", expanding=True)),
@@ -39,7 +40,7 @@ _BUMP_ONE = (
                _USERS.c.id.in_(select(_MENTORSHIPS.c.mentor_id).where(_MENTORSHIPS.c.mentee_id == bindparam("mentee")))))
     .values(data_version=_USERS.c.data_version + 1)
 )
-_ORGANISATION = Organisation.__table__
+_ORGANISATION = cast(Table, Organisation.__table__)
 _BUMP_EVERYONE = (
     update(_ORGANISATION).where(_ORGANISATION.c.id == ORGANISATION_ID)
     .values(data_version=_ORGANISATION.c.data_version + 1)
