@@ -135,4 +135,4 @@ def render_cached(key: Hashable, template: str, context: Callable[[], Mapping[st
 def init_app(app: Flask) -> None:
     """Give the app its page cache (PAGE_CACHE_ENTRIES pages, PAGE_CACHE_CHARS characters at most)."""
     app.extensions[KEY] = PageCache(int(app.config.get("PAGE_CACHE_ENTRIES", 2000)),
-                                    int(app.config.get("PAGE_CACHE_CHARS", 64_000_000)))
+                                    int(app.config.get("PAGE_CACHE_CHARS", 32_000_000)))
