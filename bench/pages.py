@@ -181,7 +181,7 @@ def gunicorn(app: str, port: int, env: dict[str, str], cwd: Path, log: Path) -> 
 
 
 @contextmanager
-def serving(env: dict[str, str], logs: Path) -> Iterator[tuple[str, str]]:
+def serving(env: dict[str, str], logs: Path) -> Iterator[tuple[str, str, int, int]]:
     """Courseware and the bare hello app under the same gunicorn command; yields both base URLs."""
     app_port, hello_port = free_port(), free_port()
     servers = [gunicorn("wsgi:app", app_port, env, REPO, logs / "app.log"),
@@ -190,7 +190,7 @@ def serving(env: dict[str, str], logs: Path) -> Iterator[tuple[str, str]]:
         base, hello = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{hello_port}"
         wait_for(f"{base}/login")
         wait_for(f"{hello}/")
-        yield base, hello
+        yield base, hello, servers[0].pid, servers[1].pid
     finally:
         for server in servers:
             server.terminate()
@@ -229,8 +229,27 @@ def sign_in(base: str, email: str) -> str:
     return f"session={updated['session'].value}" if "session" in updated else cookie
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by a gunicorn master and its workers, from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry.name) == pid or int(fields[1]) == pid:  # fields[1]: the parent's pid
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+LAST: dict[str, float] = {}  # what the last wrk run measured besides its rate
+
+
 def wrk(url: str, duration: int, connections: int, cookie: str = "", script: Path | None = None,
-        redirects_ok: bool = True) -> float:
+        server: int | None = None) -> float:
     command = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency"]
     if shutil.which("taskset") and (os.cpu_count() or 1) > 1:
         command = ["taskset", "-c", str((os.cpu_count() or 1) - 1)] + command
@@ -239,7 +258,11 @@ def wrk(url: str, duration: int, connections: int, cookie: str = "", script: Pat
         command += ["-H", f"Cookie: {cookie}"]
     if script is not None:
         command += ["-s", str(script)]
+    before = cpu_seconds(server) if server else 0.0
     out = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
+    if server:
+        LAST["cpu"] = cpu_seconds(server) - before
+        LAST["requests"] = float(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if errors:
         raise SystemExit(f"{url}: {errors.group(1)} error responses\n{out}")
@@ -276,7 +299,7 @@ def main() -> None:
     print(f"seeded {args.learners:,} synthetic learners in {seeded:.0f} s; {len(submits):,} submits prepared",
           file=sys.stderr)
     try:
-        with serving(env, workdir) as (base, hello_base):
+        with serving(env, workdir) as (base, hello_base, app_pid, hello_pid):
             cookie = sign_in(base, "learner@example.com")
             mentor = sign_in(base, "mentor@example.com")
             # The demo learner has started this module: the page is a signed-in read with progress lookups.
@@ -297,20 +320,27 @@ def main() -> None:
                 assert "Sign out" in body, f"{url_of} is not signed in"
             rates: dict[str, list[float]] = {"hello": [], **{name: [] for name in pages}, "quiz submit": []}
             shares: dict[str, list[float]] = {name: [] for name in [*pages, "quiz submit"]}
+            # CPU time per request (server master and workers, from /proc): what a request costs, whatever else the
+            # machine runs; hello's CPU per request ÷ the page's is the share an otherwise idle machine would show.
+            cpu: dict[str, list[float]] = {name: [] for name in ["hello", *pages, "quiz submit"]}
             for number in range(args.rounds):
                 for name, (url_of, who) in pages.items():
-                    hello = wrk(f"{hello_base}/", args.duration, args.connections)
-                    page = wrk(url_of, args.duration, args.connections, who)
+                    hello = wrk(f"{hello_base}/", args.duration, args.connections, server=hello_pid)
+                    cpu["hello"].append(LAST["cpu"] / max(1.0, LAST["requests"]))
+                    page = wrk(url_of, args.duration, args.connections, who, server=app_pid)
+                    cpu[name].append(LAST["cpu"] / max(1.0, LAST["requests"]))
                     rates["hello"].append(hello)
                     rates[name].append(page)
                     shares[name].append(page / hello)
                     print(f"round {number + 1}: {name} {page:,.0f}/s, hello {hello:,.0f}/s", file=sys.stderr)
-                hello = wrk(f"{hello_base}/", args.submit_duration, args.connections)
+                hello = wrk(f"{hello_base}/", args.submit_duration, args.connections, server=hello_pid)
+                cpu["hello"].append(LAST["cpu"] / max(1.0, LAST["requests"]))
                 chunk = submits[number * args.submits:(number + 1) * args.submits]
                 script = lua_script(workdir / f"submit{number}.lua", chunk)
                 before = submitted_count(env)
-                wrk(f"{base}/", args.submit_duration, args.connections, script=script)
+                wrk(f"{base}/", args.submit_duration, args.connections, script=script, server=app_pid)
                 done = submitted_count(env) - before
+                cpu["quiz submit"].append(LAST["cpu"] / max(1, done))
                 if done >= len(chunk):
                     print(f"round {number + 1}: every prepared submit was used; raise --submits", file=sys.stderr)
                 rate = done / args.submit_duration
@@ -329,6 +359,12 @@ def main() -> None:
         lines.append(f"| {name} (signed in) | {statistics.median(rates[name]):,.0f} | {share:.0%} "
                      f"({min(shares[name]):.0%}–{max(shares[name]):.0%}) | ≥ {TARGETS[name]:.0%} | "
                      f"{'yes' if share >= TARGETS[name] else 'NO'} |")
+    hello_cpu = statistics.median(cpu["hello"])
+    lines += ["", "| page | server CPU per request (median, µs) | hello's CPU per request ÷ the page's | target |",
+              "|---|---:|---:|---:|", f"| bare Flask hello | {hello_cpu * 1e6:,.0f} | 100 % | |"]
+    for name in pages_measured:
+        per = statistics.median(cpu[name])
+        lines.append(f"| {name} | {per * 1e6:,.0f} | {hello_cpu / per:.0%} | ≥ {TARGETS[name]:.0%} |")
     table = "\n".join(lines)
     print(table)
     if not args.no_write:
@@ -343,6 +379,11 @@ each; a page's share is taken against the hello round just before it). Measured 
 on a 2-core machine shared with other work: absolute figures are noisy, only the same-run shares count.
 
 {table}
+
+The first table is throughput (wrk); the second is the servers' CPU time (master and workers, user + system, read
+from /proc around each wrk run) divided by the requests served: on a machine shared with other work, throughput
+shares are dominated by scheduling, while CPU per request is what a request costs. Hello's CPU per request divided
+by the page's is the share an otherwise idle machine would show.
 
 What a request costs now: the signed session cookie, one prebuilt Core query on a plain connection for the user, their
 roles, their data version and the organisation's (no ORM session, no BEGIN/ROLLBACK, no write lock), then for the
