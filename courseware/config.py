@@ -46,6 +46,9 @@ class Defaults:
     PAGE_SIZE = 25
     HEATMAP_PAGE_SIZE = 50
     NOTES_PAGE_SIZE = 20
+    # Rendered pages kept per process (web/page_cache.py): at most this many, holding at most this many characters.
+    PAGE_CACHE_ENTRIES = 2000
+    PAGE_CACHE_CHARS = 32_000_000  # a cached page is stored 2 bytes a character (its placeholders are not Latin-1)
 
     # Email.  MAIL_URL unset: messages are written to MAIL_DIR (default instance/mail) as .eml files.
     MAIL_URL: str | None = None  # smtp://user:pass@host:port, smtp+starttls://..., smtps://...

@@ -20,6 +20,10 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # A write transaction on SQLite must start with BEGIN IMMEDIATE: a deferred one that
 # reads first cannot wait for the lock in WAL mode and fails with "database is locked".
 IMMEDIATE = {"courseware_immediate": True}
+# A read connection (``read_connection``): no BEGIN and no ROLLBACK round trips; each statement reads the latest
+# committed data (SQLite: pysqlite's own transactions are off, so a statement without BEGIN is its own read;
+# PostgreSQL: autocommit).
+READ = {"courseware_read": True}
 log = logging.getLogger("courseware.db")
 
 
@@ -51,7 +55,11 @@ def make_engine(url: str, *, must_exist: bool = False, **kwargs: Any) -> Engine:
     # JIT compilation only pays on long analytic queries; on a dashboard's misestimated plan it
     # cost more than the query itself.
     # hide_parameters: an error message must never carry a session token or a note into a log.
-    return create_engine(url, pool_pre_ping=True, connect_args={"options": "-c jit=off"}, hide_parameters=True, **kwargs)
+    engine = create_engine(url, pool_pre_ping=True, connect_args={"options": "-c jit=off"}, hide_parameters=True,
+                           **kwargs)
+    # Rows inserted together (a quiz's graded items) go as one multi-row INSERT, not one statement each.
+    engine.dialect.use_insertmanyvalues_wo_returning = True
+    return engine
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -68,8 +76,21 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        immediate = connection.get_execution_options().get("courseware_immediate")
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        options = connection.get_execution_options()
+        if options.get("courseware_read"):
+            return  # statements run as their own implicit transactions
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get("courseware_immediate") else "BEGIN")
+
+
+def read_connection(engine: Engine) -> Connection:
+    """A plain connection for reads through prebuilt Core statements: no ORM session, no BEGIN/ROLLBACK round trips.
+
+    Never write through it (nothing it sends is in a transaction of its own choosing).
+    """
+    connection = engine.connect()
+    if engine.dialect.name == "sqlite":
+        return connection.execution_options(**READ)
+    return connection.execution_options(isolation_level="AUTOCOMMIT", **READ)
 
 
 class ClosingSession(Session):

@@ -13,6 +13,7 @@ from sqlalchemy import Integer, String, Text, case, cast, func, literal, null, s
 from sqlalchemy.orm import Session, aliased
 
 from .models import Attempt, AttemptFeedback, AttemptGrant, AttemptRequest, QuestionFlag, User
+from .queries import Reader
 from .scope import within_scope
 
 
@@ -29,7 +30,7 @@ class PendingRequest:
     created_at: datetime
 
 
-def pending_attempt_requests(session: Session, mentor_id: int | None, limit: int | None = None) -> list[PendingRequest]:
+def pending_attempt_requests(session: Reader, mentor_id: int | None, limit: int | None = None) -> list[PendingRequest]:
     """The unanswered requests of the learners this mentor mentors (None: an admin, every learner), oldest first."""
     query = within_scope(
         select(AttemptRequest.id, AttemptRequest.user_id, User.display_name, User.email, AttemptRequest.quiz_id,
@@ -56,7 +57,7 @@ class Notice:
     question_id: str | None = None
 
 
-def learner_notices(session: Session, user_id: int, limit: int = 5) -> list[Notice]:
+def learner_notices(session: Reader, user_id: int, limit: int = 5) -> list[Notice]:
     """The learner's latest grants and resets, mentors' feedback on their attempts, and replies to their flags — one
     query, newest first."""
     author = aliased(User)

@@ -35,6 +35,9 @@ class User(Base):
     time_zone: Mapped[str | None] = mapped_column(String(64))
     email_reminders: Mapped[bool] = mapped_column(default=True, server_default=true())
     email_digest: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # Bumped (services/versions.bump) in the same transaction as every write that changes what this person's
+    # cached pages show: their own (My path) and, for a mentor, their mentees' (the mentor home).
+    data_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     cohort: Mapped[Cohort | None] = relationship(back_populates="members")
     roles: Mapped[list[UserRole]] = relationship(
@@ -95,6 +98,8 @@ class Organisation(Base):
     time_zone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIME_ZONE, server_default=DEFAULT_TIME_ZONE)
     # What the default model was applied with, e.g. the account types the self-diagnostic gives a dedicated PM.
     model_note: Mapped[str | None] = mapped_column(String(500))
+    # Bumped (services/versions.bump, everyone=True) by every audited write: part of every cached page's key.
+    data_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     def __repr__(self) -> str:
         return f"<Organisation {self.name} {self.default_model}>"
@@ -152,7 +157,8 @@ class AttemptItem(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), index=True)
+    # No index of its own: the unique constraint's index leads with attempt_id.
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     quiz_id: Mapped[str] = mapped_column(String(64))
     question_id: Mapped[str] = mapped_column(String(64))

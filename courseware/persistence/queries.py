@@ -6,17 +6,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, String, bindparam, case, exists, func, literal, select, union_all
+from sqlalchemy import ColumnElement, Connection, String, bindparam, case, exists, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from ..core.errors import NotFound
 from ..core.progress import CompletionRule, Standing
 from .completion import module_done, passed_attempt
-from .models import Attempt, ModuleProgress, User, UserRole
+from .models import Attempt, ModuleProgress, Organisation, User, UserRole
 from .paging import fetch_page
 
 MAX_ID = 2**31 - 1  # integer primary keys: PostgreSQL's INTEGER range (SQLite's is wider)
 M = TypeVar("M")
+# What a read takes: the request's plain read connection (web/db.reader) or a session.
+Reader = Session | Connection
 
 
 def get_or_not_found(session: Session, model: type[M], ident: int, what: str) -> M:
@@ -43,34 +45,41 @@ class Principal:
     session_token: str
     last_seen_at: datetime | None
     access_roles: frozenset[str]
+    data_version: int = 0  # services/versions.py: part of the keys of this person's cached pages
+    organisation_version: int | None = None  # None: no organisation row yet
+    time_zone: str | None = None  # the organisation's (None: no row yet, the default zone)
 
 
 _USERS = User.__table__
 _ROLES = UserRole.__table__
+_ORGANISATION = Organisation.__table__
 # Hot-path statements are built once: a prebuilt statement skips SQLAlchemy's per-call
 # construction and cache-key work (measured here: 187 µs → 92 µs per sign-in lookup).
 _PRINCIPAL = (
     select(_USERS.c.id, _USERS.c.email, _USERS.c.display_name, _USERS.c.active, _USERS.c.session_token,
-           _USERS.c.last_seen_at, _ROLES.c.role)
-    .select_from(_USERS.outerjoin(_ROLES, _ROLES.c.user_id == _USERS.c.id))
+           _USERS.c.last_seen_at, _ROLES.c.role, _USERS.c.data_version, _ORGANISATION.c.data_version,
+           _ORGANISATION.c.time_zone)
+    .select_from(_USERS.outerjoin(_ROLES, _ROLES.c.user_id == _USERS.c.id)
+                 .outerjoin(_ORGANISATION, _ORGANISATION.c.id == 1))
     .where(_USERS.c.session_token == bindparam("token"), _USERS.c.active.is_(True))
 )
 
 
-def principal_by_token(session: Session, token: str) -> Principal | None:
-    """The active user holding this session token, with access roles, in one Core query (runs on every request)."""
+def principal_by_token(session: Reader, token: str) -> Principal | None:
+    """The active user holding this session token, with access roles, their data version and the organisation's
+    version and time zone, in one Core query (runs on every request)."""
     rows = session.execute(_PRINCIPAL, {"token": token}).all()
     if not rows:
         return None
     first = rows[0]
-    return Principal(first.id, first.email, first.display_name, first.active, first.session_token,
-                     first.last_seen_at, frozenset(r.role for r in rows if r.role))
+    return Principal(first[0], first[1], first[2], first[3], first[4], first[5], frozenset(r[6] for r in rows if r[6]),
+                     first[7], first[8], first[9])
 
 
 def principal_of(user: User) -> Principal:
     """A Principal from a loaded User (at sign-in)."""
     return Principal(user.id, user.email, user.display_name, user.active, user.session_token, user.last_seen_at,
-                     frozenset(user.access_roles))
+                     frozenset(user.access_roles), user.data_version or 0)
 
 
 _PROGRESS = ModuleProgress.__table__
@@ -84,7 +93,7 @@ _STANDING = union_all(
 )
 
 
-def learner_standing(session: Session, user_id: int) -> Standing:
+def learner_standing(session: Reader, user_id: int) -> Standing:
     """What the learner has done, as recorded — modules marked complete, modules opened, quizzes passed — in one query.
 
     Completion is derived from it by the course's ``CompletionRule`` (``core/progress.py``).

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from sqlalchemy import ColumnElement
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.access import ACCESS_ROLES
@@ -20,6 +20,7 @@ from ..persistence import queries
 from ..persistence.base import utcnow
 from ..persistence.models import User, UserRole
 from . import audit
+from .versions import bump
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # A password hash no password matches: an invited person who has not chosen one yet (werkzeug's
@@ -157,6 +158,9 @@ def update_profile(user: User, *, display_name: str, time_zone: str | None) -> N
         raise InvalidInput("Use at most 120 characters.", field="display_name")
     user.display_name = display_name
     user.time_zone = check_time_zone(time_zone) if time_zone else None
+    session = object_session(user)
+    if session is not None and user.id is not None:  # the mentor home shows the name
+        bump(session, learners=[user.id])
 
 
 def set_email_preferences(user: User, *, reminders: bool, digest: bool) -> None:

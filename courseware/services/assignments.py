@@ -22,6 +22,7 @@ from ..persistence.base import utcnow
 from ..persistence.dashboards.sql import overdue_by_user
 from ..persistence.models import Assignment, Cohort, User
 from ..persistence.paging import fetch_page
+from ..persistence.queries import Reader
 from . import audit
 
 KINDS = ("module", "quiz")
@@ -144,7 +145,7 @@ def _learner_assignments(rule: CompletionRule) -> Any:
 
 
 def learner_assignments(
-    session: Session, user_id: int, catalog: Catalog, today: date, quizzes: QuizBank,
+    session: Reader, user_id: int, catalog: Catalog, today: date, quizzes: QuizBank,
     rule: CompletionRule | None = None,
 ) -> list[LearnerAssignment]:
     """Every assignment that applies to a learner, directly or through their cohort, soonest due first — one query.

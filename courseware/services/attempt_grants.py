@@ -19,6 +19,7 @@ from ..persistence.models import Attempt, AttemptGrant, AttemptRequest, Mentorsh
 from ..persistence.scope import may_view_learner
 from . import audit
 from .attempts import QuizStanding, standing_on
+from .versions import bump
 
 MAX_REASON = 1_000
 MAX_MESSAGE = 1_000
@@ -140,4 +141,5 @@ def request_attempt(session: Session, quiz: Quiz, *, learner_id: int, message: s
     request = AttemptRequest(user_id=learner_id, quiz_id=quiz.id, message=text, created_at=utcnow())
     session.add(request)
     session.flush()
+    bump(session, learners=[learner_id])  # the mentor home lists pending requests
     return RequestResult(request, True, has_mentor)

@@ -6,12 +6,31 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import datetime
 from fractions import Fraction
 from typing import Any
+from typing import cast as cast_type
 
-from sqlalchemy import Float, Integer, String, and_, case, cast, func, insert, literal, null, select, union_all, update
+from sqlalchemy import (
+    Float,
+    Integer,
+    String,
+    Table,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    insert,
+    literal,
+    null,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..core.catalog import Catalog
 from ..core.errors import InvalidInput, NotFound, NotYetAvailable
@@ -21,6 +40,8 @@ from ..core.quiz import Quiz, keys_visible, make_layout
 from ..persistence import queries
 from ..persistence.base import utcnow
 from ..persistence.models import Attempt, AttemptGrant, AttemptItem, AttemptRequest
+from ..persistence.queries import Reader
+from .versions import bump
 
 
 class AttemptsExhausted(InvalidInput):
@@ -182,6 +203,7 @@ def start_attempt(session: Session, quiz: Quiz, user_id: int, model: str, seed: 
         if found is None:
             raise
         return found
+    bump(session, learners=[user_id])
     return attempt
 
 
@@ -190,29 +212,98 @@ def shown_questions(attempt: Attempt) -> list[str]:
     return list((attempt.layout or {}).get("questions") or [])
 
 
+@dataclass(frozen=True)
+class AttemptHead:
+    """The columns of an attempt that taking and submitting it need (no answers, no ORM object)."""
+
+    id: int
+    user_id: int
+    quiz_id: str
+    number: int
+    state: str
+    submitted_at: Any
+    model: str
+    layout: Mapping[str, Any]
+
+
+_ATTEMPTS = cast_type(Table, Attempt.__table__)
+_HEAD = select(_ATTEMPTS.c.id, _ATTEMPTS.c.user_id, _ATTEMPTS.c.quiz_id, _ATTEMPTS.c.number, _ATTEMPTS.c.state,
+               _ATTEMPTS.c.submitted_at, _ATTEMPTS.c.model, _ATTEMPTS.c.layout).where(
+    _ATTEMPTS.c.id == bindparam("attempt_id"))
+
+
+def attempt_head(reader: Reader, attempt_id: int, user_id: int) -> AttemptHead:
+    """The attempt's head if it belongs to the user, else NotFound — one prebuilt Core query, no session needed."""
+    row = reader.execute(_HEAD, {"attempt_id": attempt_id}).first() if 0 < attempt_id <= queries.MAX_ID else None
+    if row is None or row[1] != user_id:
+        raise NotFound(f"attempt {attempt_id}")
+    return AttemptHead(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7] or {})
+
+
+@dataclass(frozen=True)
+class Submission:
+    """An attempt's answers as kept (unanswered left out) and their grade: computed before any lock is taken."""
+
+    answers: dict[str, Any]
+    grade: Grade
+
+
+def grade_submission(quiz: Quiz, layout: Mapping[str, Any] | None, model: str, answers: Mapping[str, Any]) -> Submission:
+    """Check and grade answers on the questions the attempt drew (and any question of no pool): pure, no database.
+
+    AnswerError when an answer cannot be read.
+    """
+    shown = list((layout or {}).get("questions") or [])
+    clean = {k: v for k, v in check_answers(quiz, answers, shown).items() if v not in (None, "", [], {}, ())}
+    return Submission(clean, grade(quiz, clean, model, shown))
+
+
+_CLAIM = (
+    update(_ATTEMPTS)
+    .where(_ATTEMPTS.c.id == bindparam("attempt_id"), _ATTEMPTS.c.state == "open")
+    .values(state="submitted", submitted_at=bindparam("at", type_=_ATTEMPTS.c.submitted_at.type),
+            answers=bindparam("given", type_=_ATTEMPTS.c.answers.type),
+            points=bindparam("b_points", type_=Float), max_points=bindparam("b_max_points", type_=Float),
+            score=bindparam("b_score", type_=Float), passed=bindparam("b_passed", type_=_ATTEMPTS.c.passed.type))
+)
+_ITEMS = insert(cast_type(Table, AttemptItem.__table__))
+
+
+def record_submission(session: Session, attempt_id: int, user_id: int, quiz_id: str,
+                      submission: Submission) -> datetime | None:
+    """Record a graded submission exactly once: one conditional UPDATE (the lock: of two racing submits only one
+    sees a row count of 1), one INSERT of every graded item, and the learner's data version; the time recorded, or
+    None when the attempt was no longer open (the first submit stands).  The caller commits."""
+    result = submission.grade
+    now = utcnow()
+    claimed = session.execute(_CLAIM, {
+        "attempt_id": attempt_id, "at": now, "given": submission.answers, "b_points": float(result.points),
+        "b_max_points": float(result.max_points), "b_score": result.score, "b_passed": result.passed})
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    if result.items:
+        session.execute(_ITEMS, [
+            {**item_row(item), "attempt_id": attempt_id, "user_id": user_id, "quiz_id": quiz_id}
+            for item in result.items
+        ])
+    bump(session, learners=[user_id])
+    return now
+
+
 def submit_attempt(session: Session, quiz: Quiz, attempt: Attempt, answers: Mapping[str, Any]) -> Grade | None:
     """Grade and record an open attempt exactly once; None when it was already submitted (the first submit stands).
 
-    Graded on the questions it drew (and any question of no pool).  The conditional UPDATE is the lock: of two
-    racing submits only one sees a row count of 1.
+    ``grade_submission`` then ``record_submission``; the loaded ``attempt`` is given the recorded values (no reload).
     """
-    shown = shown_questions(attempt)
-    clean = {k: v for k, v in check_answers(quiz, answers, shown).items() if v not in (None, "", [], {}, ())}
-    result = grade(quiz, clean, attempt.model, shown)
-    claimed = session.execute(
-        update(Attempt)
-        .where(Attempt.id == attempt.id, Attempt.state == "open")
-        .values(state="submitted", submitted_at=utcnow(), answers=clean, points=float(result.points),
-                max_points=float(result.max_points), score=result.score, passed=result.passed)
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    submission = grade_submission(quiz, attempt.layout, attempt.model, answers)
+    at = record_submission(session, attempt.id, attempt.user_id, quiz.id, submission)
+    if at is None:
         return None
-    session.execute(insert(AttemptItem), [
-        {**item_row(item), "attempt_id": attempt.id, "user_id": attempt.user_id, "quiz_id": quiz.id}
-        for item in result.items
-    ])
-    session.refresh(attempt)
+    result = submission.grade
+    for name, value in (("state", "submitted"), ("submitted_at", at), ("answers", submission.answers),
+                        ("points", float(result.points)), ("max_points", float(result.max_points)),
+                        ("score", result.score), ("passed", result.passed)):
+        set_committed_value(attempt, name, value)
     return result
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from ..persistence.base import utcnow
 from ..persistence.models import AuditEntry, Cohort, User
 from ..persistence.paging import fetch_page
+from .versions import bump
 
 COMMAND_LINE = "command line"
 # The kinds of entry the services write, with the words the audit page shows (a kind not listed shows as itself).
@@ -77,7 +78,12 @@ def record(
     after: dict[str, Any] | None = None,
     reason: str | None = None,
 ) -> AuditEntry:
-    """Append one entry (flushed, not committed: it lands or rolls back with the change itself)."""
+    """Append one entry (flushed, not committed: it lands or rolls back with the change itself).
+
+    Every audited write also bumps the organisation's data version (``services/versions.py``): cached pages
+    rendered before it are not served again, on any app server.
+    """
+    bump(session, everyone=True)
     actor = session.get(User, actor_id) if actor_id is not None else None
     entry = AuditEntry(
         at=utcnow(), actor_id=actor_id, actor_label=actor.email if actor is not None else COMMAND_LINE, kind=kind,

@@ -11,6 +11,7 @@ from ..persistence.base import utcnow
 from ..persistence.models import Attempt, AttemptFeedback, AttemptItem, QuestionFlag
 from ..persistence.scope import may_view_learner
 from . import audit
+from .versions import bump
 
 MAX_FEEDBACK = 5_000
 MAX_FLAG = 2_000
@@ -39,6 +40,7 @@ def add_feedback(session: Session, *, learner_id: int, attempt_id: int, author_i
                                created_at=utcnow())
     session.add(feedback)
     session.flush()
+    bump(session, learners=[learner_id])  # My path shows it
     return feedback
 
 
@@ -62,6 +64,7 @@ def flag_question(session: Session, attempt: Attempt, *, question_id: str, comme
                         comment=text, created_at=utcnow())
     session.add(flag)
     session.flush()
+    bump(session, learners=[attempt.user_id])
     return flag
 
 

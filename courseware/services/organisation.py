@@ -11,6 +11,7 @@ from ..core.errors import InvalidInput
 from ..core.operating_model import DEFAULT_MODEL, check_model, resolve_model
 from ..core.schedule import DEFAULT_TIME_ZONE, check_time_zone, today_in
 from ..persistence.models import Cohort, Organisation, User
+from ..persistence.queries import Reader
 from . import audit
 
 ORGANISATION_ID = 1  # the settings live in a single row
@@ -71,7 +72,7 @@ def update_organisation(
 _TIME_ZONE = select(Organisation.time_zone).where(Organisation.id == ORGANISATION_ID)
 
 
-def organisation_today(session: Session, now: datetime | None = None) -> date:
+def organisation_today(session: Reader, now: datetime | None = None) -> date:
     """Today's date in the organisation's time zone: the clock every due date is compared against."""
     return today_in(session.scalar(_TIME_ZONE), now)
 

@@ -12,6 +12,7 @@ from ..core.progress import CompletionRule, Status, module_state
 from ..persistence import queries
 from ..persistence.base import utcnow
 from ..persistence.models import ModuleProgress
+from .versions import bump
 
 
 def record_start(session: Session, user_id: int, module_id: str) -> bool:
@@ -23,6 +24,7 @@ def record_start(session: Session, user_id: int, module_id: str) -> bool:
             session.add(ModuleProgress(user_id=user_id, module_id=module_id, started_at=utcnow()))
     except IntegrityError:  # another request created it first
         return False
+    bump(session, learners=[user_id])
     return True
 
 
@@ -51,6 +53,7 @@ def complete_module(session: Session, catalog: Catalog, user_id: int, module_id:
         .execution_options(synchronize_session=False)
     )
     if result.rowcount:  # type: ignore[attr-defined]
+        bump(session, learners=[user_id])
         return True
     if queries.progress_for(session, user_id, module_id) is not None:
         return False  # already complete
@@ -59,4 +62,5 @@ def complete_module(session: Session, catalog: Catalog, user_id: int, module_id:
             session.add(ModuleProgress(user_id=user_id, module_id=module_id, started_at=now, completed_at=now))
     except IntegrityError:
         return False
+    bump(session, learners=[user_id])
     return True

@@ -1,16 +1,25 @@
-"""One database session per request, on ``g``; the view that writes commits it."""
+"""The request's database handles, on ``g``: a plain read connection for the hot reads, and an ORM session for
+views that write (the view commits it).
+
+``reader()`` is what the user loader, progress, assignments and the cached pages read through: prebuilt Core
+statements on a connection that sends no BEGIN/ROLLBACK.  ``get_db()`` opens the ORM session; for a POST its
+transaction takes the write lock up front (SQLite), so a view that writes calls it only when it is about to write.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
 from flask import Flask, current_app, g, request
+from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from ..core.catalog import Catalog
 from ..core.progress import CompletionRule
 from ..core.quiz import QuizBank
-from ..persistence.db import IMMEDIATE, write_session
+from ..core.schedule import today_in
+from ..persistence.db import IMMEDIATE, read_connection, write_session
 from ..services.organisation import organisation_today
 from ..state import AppState, state_of
 
@@ -32,6 +41,13 @@ def get_db() -> Session:
     return g.db  # type: ignore[no-any-return]
 
 
+def reader() -> Connection:
+    """The request's read connection (no ORM session, no transaction round trips), opened on first use."""
+    if "conn" not in g:
+        g.conn = read_connection(state().engine)
+    return g.conn  # type: ignore[no-any-return]
+
+
 def side_write() -> Session:
     """A separate short write transaction for a GET that records something (caller commits)."""
     return write_session(state().sessions)
@@ -40,7 +56,8 @@ def side_write() -> Session:
 def today() -> date:
     """Today in the organisation's time zone (read once per request): due dates are compared against it."""
     if "today" not in g:
-        g.today = organisation_today(get_db())
+        principal = g.get("principal")  # the signed-in user's row carries the organisation's time zone
+        g.today = today_in(principal.time_zone) if principal is not None else organisation_today(reader())  # type: ignore[arg-type]
     return g.today  # type: ignore[no-any-return]
 
 
@@ -59,10 +76,21 @@ def completion() -> CompletionRule:
     return state().completion
 
 
-def _close(_exc: BaseException | None) -> None:
+def close_handles() -> None:
+    """Close the request's session and read connection (also before a retried read)."""
     session = g.pop("db", None)
     if session is not None:
         session.close()  # rolls back what was not committed; never fails (persistence.db.ClosingSession)
+    connection = g.pop("conn", None)
+    if connection is not None:
+        try:
+            connection.close()
+        except DBAPIError:  # the server ended it: drop it, as ClosingSession does
+            connection.invalidate()
+
+
+def _close(_exc: BaseException | None) -> None:
+    close_handles()
 
 
 def init_app(app: Flask) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 from flask import Flask, g, request
 from sqlalchemy.exc import DBAPIError
 
-from .db import SAFE_METHODS
+from .db import SAFE_METHODS, close_handles
 
 log = logging.getLogger("courseware.retry")
 
@@ -31,8 +31,6 @@ class Courseware(Flask):
             g.db_retried = True
             log.warning("database connection lost; retrying the read once",
                         extra={"fields": {"path": request.path, "request_id": g.get("request_id")}})
-            session = g.pop("db", None)
-            if session is not None:
-                session.close()
+            close_handles()
             g.pop("_login_user", None)  # loaded again, on the new connection
             return super().dispatch_request()

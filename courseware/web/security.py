@@ -9,14 +9,16 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, request, url_for
+from flask import Flask, abort, current_app, g, request, url_for
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import bindparam
 
 from ..persistence import queries
 from ..persistence.base import utcnow
 from ..persistence.models import User
-from .db import SAFE_METHODS, get_db, side_write, state
+from ..services.versions import bump
+from .db import reader, side_write, state
 from .logs import security_event
 
 login_manager = LoginManager()
@@ -86,19 +88,22 @@ def _load_user(user_id: str) -> SignedInUser | None:
     if not within_lifetime(signed_in_at, int(time.time())):
         security_event("sign_in.expired", load_user=False, signed_in_at=signed_in_at)
         return None
-    user = queries.principal_by_token(get_db(), token)
+    # A prebuilt Core statement on the plain read connection: no ORM session, no BEGIN, no write lock.
+    user = queries.principal_by_token(reader(), token)
     if user is None:
         return None
+    g.principal = user  # its organisation time zone gives the request's today (web/db.today)
     now = utcnow()
     if user.last_seen_at is None or now - user.last_seen_at > LAST_SEEN_EVERY:
-        touch = User.__table__.update().where(User.id == user.id).values(last_seen_at=now)
-        if request.method in SAFE_METHODS:
-            with side_write() as session:
-                session.execute(touch)
-                session.commit()
-        else:  # the request already holds the write lock; this lands when the view commits
-            get_db().execute(touch)
+        # At most once in five minutes, in a short write of its own (the mentor home shows last activity).
+        with side_write() as session:
+            session.execute(_TOUCH, {"user_id": user.id, "now": now})
+            bump(session, learners=[user.id])
+            session.commit()
     return SignedInUser(user, signed_in_at)
+
+
+_TOUCH = User.__table__.update().where(User.id == bindparam("user_id")).values(last_seen_at=bindparam("now"))
 
 
 def access_role_required(*roles: str) -> Callable[[F], F]:

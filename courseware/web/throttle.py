@@ -61,6 +61,13 @@ def client_address() -> str:
 limiter = Limiter(key_func=client_address)
 
 
+@limiter.request_filter
+def _reads_are_not_limited() -> bool:
+    """Every limit here is on a POST (``guard``): a read skips the limiter's per-request bookkeeping, which cost
+    about as much as the rest of a cached page."""
+    return request.method in ("GET", "HEAD", "OPTIONS")
+
+
 class Throttled(TooManyRequests):
     """Too many failed attempts for one account from one address: refused for ``retry_after`` seconds."""
 

@@ -29,6 +29,7 @@ from ..base import UTCDateTime
 from ..completion import completion_counts
 from ..models import Cohort, User
 from ..paging import offset_of
+from ..queries import Reader
 from ..scope import scoped_learners
 from .sql import greatest, of_people, overdue_by_user, progress_totals, quiz_totals, rule_breaks_by_user
 
@@ -181,7 +182,7 @@ def _statement(admin: bool, cohort: str, sort: str, descending: bool, paged: boo
 
 
 def mentor_mentees(
-    session: Session,
+    session: Reader,
     mentor_id: int | None,
     *,
     rule: CompletionRule,

@@ -14,8 +14,9 @@ from ...core.progress import Status, learner_path, module_state
 from ...persistence import follow_up, queries
 from ...services import progress
 from ...services.assignments import learner_assignments
-from ..db import catalog, completion, get_db, quiz_bank, side_write, today
+from ..db import catalog, completion, get_db, quiz_bank, reader, side_write, today
 from ..forms_common import ButtonForm
+from ..page_cache import render_cached
 from . import bp
 
 STATUS_LABELS = {"complete": "Complete", "in_progress": "In progress", "available": "Not started", "locked": "Locked"}
@@ -50,12 +51,20 @@ def home() -> str:
     """My path: what is assigned, what mentors and admins said, every track with its progress, and the next module.
 
     Completion is the course's rule (``core/progress.py``): a module with a quiz counts once the quiz is passed.
+    Cached per learner under their data version and the organisation's (``services/versions.py``) and the date.
     """
-    db = get_db()
-    path = learner_path(catalog(), completion(), queries.learner_standing(db, current_user.id))
-    assigned = learner_assignments(db, current_user.id, catalog(), today(), quizzes=quiz_bank(), rule=completion())
-    notices = follow_up.learner_notices(db, current_user.id)
-    return render_template("learner/home.html", path=path, assignments=assigned, today=today(), notices=notices)
+    user_id = current_user.id
+
+    def context() -> dict[str, object]:
+        db = reader()
+        path = learner_path(catalog(), completion(), queries.learner_standing(db, user_id))
+        assigned = learner_assignments(db, user_id, catalog(), today(), quizzes=quiz_bank(), rule=completion())
+        notices = follow_up.learner_notices(db, user_id)
+        return {"path": path, "assignments": assigned, "today": today(), "notices": notices}
+
+    principal = current_user.user
+    return render_cached((user_id, principal.data_version, principal.organisation_version, today()),
+                         "learner/home.html", context)
 
 
 @bp.route("/tracks/<track_id>")
@@ -77,16 +86,20 @@ def module(module_id: str) -> str:
     """A module: cached HTML, table of contents, previous/next, and the complete button."""
     found = _load_module(module_id)
     cat = catalog()
-    state = module_state(found, cat, completion(), queries.learner_standing(get_db(), current_user.id))
+    state = module_state(found, cat, completion(), queries.learner_standing(reader(), current_user.id))
     if state.status is Status.AVAILABLE:
         with side_write() as session:
             progress.record_start(session, current_user.id, found.id)
             session.commit()
-    previous, following = cat.neighbours(found.id)
-    return render_template(
-        "learner/module.html", module=found, state=state, previous=previous, following=following,
-        track=cat.track(found.track), form=ButtonForm(),
-    )
+
+    def context() -> dict[str, object]:
+        previous, following = cat.neighbours(found.id)
+        return {"module": found, "state": state, "previous": previous, "following": following,
+                "track": cat.track(found.track), "form": ButtonForm()}
+
+    # The page is the same for every learner in the same state of the module (roles and name aside).
+    key = (found.id, state.status, tuple(m.id for m in state.missing), state.to_pass, state.read)
+    return render_cached(key, "learner/module.html", context)
 
 
 @bp.route("/modules/<module_id>/complete", methods=["POST"])

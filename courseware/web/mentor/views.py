@@ -20,8 +20,9 @@ from ...persistence.base import utcnow
 from ...services import attempts as attempt_service
 from ...services import notes
 from ..csv_export import csv_response
-from ..db import catalog, completion, get_db, quiz_bank, today
+from ..db import catalog, completion, get_db, quiz_bank, reader, today
 from ..forms_common import ButtonForm, field_error
+from ..page_cache import render_cached
 from ..pagination import Page, page_arg, page_size
 from ..security import access_role_required
 from . import bp
@@ -84,7 +85,7 @@ def table_args() -> TableArgs:
 
 def _mentee_table(args: TableArgs, page: int, per_page: int | None) -> dashboards.MenteeTable:
     return dashboards.mentor_mentees(
-        get_db(), viewer(), rule=completion(), today=today(), cohort_id=args.cohort_id,
+        reader(), viewer(), rule=completion(), today=today(), cohort_id=args.cohort_id,
         sort=args.sort, direction=args.direction, page=page, per_page=per_page,
     )
 
@@ -93,15 +94,27 @@ def _mentee_table(args: TableArgs, page: int, per_page: int | None) -> dashboard
 @access_role_required(*DASHBOARD_ROLES)
 def home() -> str:
     """The mentee table: sortable, filterable by cohort, paginated, with a CSV of exactly these rows; and the
-    mentees' requests for another attempt."""
+    mentees' requests for another attempt.
+
+    A mentor's page is cached under their data version (bumped by every write to a mentee's data), the
+    organisation's, the date and the query (``services/versions.py``); an admin's or a manager's (every learner)
+    is rendered each time."""
     args = table_args()
     number = page_arg()
-    table = _mentee_table(args, number, page_size())
-    requests = follow_up.pending_attempt_requests(get_db(), viewer(), limit=page_size())
-    return render_template(
-        "mentor/home.html", page=Page(table.rows, number, page_size(), table.total), table=table, args=args,
-        columns=COLUMNS, modules=len(catalog().module_ids), requests=requests,
-    )
+    per_page = page_size()
+    mentor_id = viewer()
+
+    def context() -> dict[str, object]:
+        table = _mentee_table(args, number, per_page)
+        requests = follow_up.pending_attempt_requests(reader(), mentor_id, limit=per_page)
+        return {"page": Page(table.rows, number, per_page, table.total), "table": table, "args": args,
+                "columns": COLUMNS, "modules": len(catalog().module_ids), "requests": requests}
+
+    if mentor_id is None:
+        return render_template("mentor/home.html", **context())
+    principal = current_user.user
+    return render_cached((mentor_id, principal.data_version, principal.organisation_version, today(), args, number,
+                          per_page), "mentor/home.html", context)
 
 
 @bp.route("/export.csv")

@@ -7,8 +7,10 @@ the grader's answers.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from threading import Lock
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -40,16 +42,33 @@ def _field(spec: Input) -> Field:
     return RadioField(choices=choices, validate_choice=False)
 
 
+_FORM_CLASSES: OrderedDict[tuple[Any, ...], type[FlaskForm]] = OrderedDict()
+FORM_CLASSES_KEPT = 512  # distinct field sets (a quiz's draws and choice orders), least recently used dropped
+_FORM_CLASSES_LOCK = Lock()
+
+
 def attempt_form_class(quiz: Quiz, layout: Mapping[str, Any], registry: Registry) -> type[FlaskForm]:
-    """A form class with one field per input of each question shown (a route question, a split task…)."""
-    fields: dict[str, Field] = {}
-    for question_id in layout["questions"]:
-        q = quiz.question(question_id)
-        if q is None:
-            continue
-        for spec in q.inputs(layout, registry):
-            fields[field_name(q.id, spec.item_id)] = _field(spec)
-    return type("AttemptForm", (Form,), fields)  # the base Form refuses control characters in any answer
+    """A form class with one field per input of each question shown (a route question, a split task…).
+
+    Built once per field set (names, kinds and choices in order) and kept: a WTForms class costs far more to
+    create than to look up, and attempts of one quiz share a few field sets.
+    """
+    specs = [(field_name(q.id, spec.item_id), spec)
+             for question_id in layout["questions"] if (q := quiz.question(question_id)) is not None
+             for spec in q.inputs(layout, registry)]
+    key = tuple((name, spec.multiple, tuple(spec.choices)) for name, spec in specs)
+    with _FORM_CLASSES_LOCK:
+        found = _FORM_CLASSES.get(key)
+        if found is not None:
+            _FORM_CLASSES.move_to_end(key)
+            return found
+    fields: dict[str, Field] = {name: _field(spec) for name, spec in specs}
+    made = type("AttemptForm", (Form,), fields)  # the base Form refuses control characters in any answer
+    with _FORM_CLASSES_LOCK:
+        _FORM_CLASSES[key] = made
+        while len(_FORM_CLASSES) > FORM_CLASSES_KEPT:
+            _FORM_CLASSES.popitem(last=False)
+    return made
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from ...core.errors import InvalidInput, NotYetAvailable
@@ -16,7 +17,7 @@ from ...persistence.models import Attempt
 from ...services import attempt_grants, follow_up
 from ...services import attempts as attempt_service
 from ...services.organisation import effective_model
-from ..db import catalog, completion, get_db, quiz_bank
+from ..db import catalog, completion, get_db, quiz_bank, reader
 from ..forms_common import ButtonForm, field_error
 from ..security import csrf
 from . import bp
@@ -135,12 +136,12 @@ def _result(found_quiz: Quiz, attempt: Attempt, flag_form: FlagForm | None = Non
 @csrf.exempt  # the form checks its own token, so an expired one can keep the answers (see below)
 def attempt(attempt_id: int) -> str | Response | tuple[str, int]:
     """Take an open attempt (GET shows it, POST submits it once); a submitted one shows its result."""
+    if request.method == "POST":
+        return _submit(attempt_id)
     db = get_db()
     found = attempt_service.get_attempt(db, attempt_id, current_user.id)
     quiz = _load_quiz(found.quiz_id)
     if found.submitted_at is not None:
-        if request.method == "POST":  # a double click or a replay: the first submit stands
-            return redirect(url_for("quiz.attempt", attempt_id=found.id))
         # Explained from the items stored when it was graded: a quiz edited since never changes what it shows.
         return _result(quiz, found)
     if found.state == "reset":  # reset before it was submitted: nothing to take or show
@@ -148,30 +149,48 @@ def attempt(attempt_id: int) -> str | Response | tuple[str, int]:
         return redirect(url_for("quiz.intro", quiz_id=quiz.id))
     registry = catalog().registry
     form_class = attempt_form_class(quiz, found.layout, registry)
-    form = form_class()
-    message = None
-    if request.method == "POST":
-        if form.validate():
-            answers = answers_from_form(quiz, found.layout, form, registry)
-            try:
-                attempt_service.submit_attempt(db, quiz, found, answers)
-            except AnswerError as exc:
-                message = f"Some answers could not be read ({exc}). Check them and submit again."
-            else:
-                db.commit()
-                return redirect(url_for("quiz.attempt", attempt_id=found.id))
-        elif form.csrf_token.errors:
-            message = ("This page was open long enough for its security check to expire. Your answers are kept "
-                       "below: check them and press Submit again.")
-            form.csrf_token.errors = []
-        else:
-            message = "Some answers could not be read. Check them and submit again."
-    elif found.answers:
-        form = form_class(data=prefill(quiz, found.answers))
+    form = form_class(data=prefill(quiz, found.answers)) if found.answers else form_class()
+    return _take(quiz, found, form, None)
+
+
+def _take(quiz: Quiz, found: Attempt | attempt_service.AttemptHead, form: FlaskForm, message: str | None,
+          ) -> tuple[str, int]:
+    registry = catalog().registry
     return render_template("quiz/take.html", quiz=quiz, attempt=found, form=form,
                            blocks=question_blocks(quiz, found.layout, form, registry), registry=registry,
                            model=found.model, model_text=MODEL_TEXT[found.model], message=message), (
         200 if message is None else 422)
+
+
+def _submit(attempt_id: int) -> Response | tuple[str, int]:
+    """Submit an open attempt once: read it and grade with no lock held, then one short write (UPDATE, INSERT, COMMIT)."""
+    head = attempt_service.attempt_head(reader(), attempt_id, current_user.id)
+    quiz = _load_quiz(head.quiz_id)
+    if head.submitted_at is not None:  # a double click or a replay: the first submit stands
+        return redirect(url_for("quiz.attempt", attempt_id=head.id))
+    if head.state == "reset":  # reset before it was submitted: nothing to take or show
+        flash("This attempt was reset: start the quiz again.", "info")
+        return redirect(url_for("quiz.intro", quiz_id=quiz.id))
+    registry = catalog().registry
+    form = attempt_form_class(quiz, head.layout, registry)()
+    if form.validate():
+        answers = answers_from_form(quiz, head.layout, form, registry)
+        try:
+            submission = attempt_service.grade_submission(quiz, head.layout, head.model, answers)
+        except AnswerError as exc:
+            message = f"Some answers could not be read ({exc}). Check them and submit again."
+        else:
+            db = get_db()  # the write lock (SQLite) is taken here, after grading
+            attempt_service.record_submission(db, head.id, head.user_id, quiz.id, submission)
+            db.commit()
+            return redirect(url_for("quiz.attempt", attempt_id=head.id))
+    elif form.csrf_token.errors:
+        message = ("This page was open long enough for its security check to expire. Your answers are kept "
+                   "below: check them and press Submit again.")
+        form.csrf_token.errors = []
+    else:
+        message = "Some answers could not be read. Check them and submit again."
+    return _take(quiz, head, form, message)
 
 
 @bp.route("/attempts/<int:attempt_id>/flag", methods=["POST"])
