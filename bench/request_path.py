@@ -21,8 +21,9 @@ from typing import Any
 ROOT = sys.argv[1] if len(sys.argv) > 1 else str(Path(__file__).resolve().parent.parent)
 sys.path[:0] = [ROOT, ROOT + "/bench"]
 
-from courseware.app import create_app  # noqa: E402
 from hello import app as hello_app  # noqa: E402
+
+from courseware.app import create_app  # noqa: E402
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
