@@ -46,6 +46,7 @@ class TokenForm(Form):
 
     name = StringField("Name", validators=[DataRequired(message="Name the token, e.g. the tool that will use it."),
                                            Length(max=80)])
-    scope = SelectField("Scope", choices=[("read", "Read only"), ("write", "Read and write")], default="read")
-    expires = SelectField("Expires", choices=[("30", "In 30 days"), ("90", "In 90 days"), ("365", "In a year"),
-                                              ("never", "Never")], default="90")
+    scope = SelectField("Scope", choices=[SelectChoice("read", "Read only"), SelectChoice("write", "Read and write")],
+                        default="read")
+    expires = SelectField("Expires", choices=[SelectChoice("30", "In 30 days"), SelectChoice("90", "In 90 days"),
+                                              SelectChoice("365", "In a year"), SelectChoice("never", "Never")], default="90")
