@@ -37,6 +37,7 @@ ERRORS: dict[str, dict[str, Any]] = {
         "WWW-Authenticate": {"schema": {"type": "string"}, "required": True}}),
     "Forbidden": _problem("The token's scope or its owner's role does not allow this."),
     "NotFound": _problem("Nothing with this id that the caller may see."),
+    "NotAllowed": _problem("No operation for this method at this address (an id out of range names no address)."),
     "Unprocessable": _problem("The input is not valid; `errors` names each field."),
     "TooMany": _problem("Too many requests with this token; try again after Retry-After seconds.", {
         "Retry-After": {"schema": {"type": "string"}}}),
@@ -65,7 +66,8 @@ def _operation(op: Operation) -> dict[str, Any]:
         responses[str(op.status)] = ok
     if op.method == "GET":
         responses["304"] = {"description": "Not modified since the ETag sent in If-None-Match."}
-    for code, name in (("401", "Unauthorized"), ("403", "Forbidden"), ("404", "NotFound"), ("422", "Unprocessable"),
+    for code, name in (("401", "Unauthorized"), ("403", "Forbidden"), ("404", "NotFound"), ("405", "NotAllowed"),
+                       ("422", "Unprocessable"),
                        ("429", "TooMany")):
         responses[code] = {"$ref": f"#/components/responses/{name}"}
     result: dict[str, Any] = {

@@ -141,6 +141,7 @@ def operation(
 ) -> Callable[[Callable[..., Any]], Callable[..., Response]]:
     """Register an API view: GET reads need any token; other methods a ``write`` token. Only ``roles`` get through."""
     write = method != "GET"
+    known = {q.name for q in query}
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Response]:
         @wraps(view)
@@ -152,6 +153,10 @@ def operation(
                                  headers={"WWW-Authenticate": REALM + ', error="insufficient_scope", scope="write"'})
             if not who.user.access_roles.intersection(roles):
                 raise ApiProblem(403, "Your account does not have access to this resource.")
+            unknown = sorted(set(request.args) - known)
+            if unknown:  # a mistyped parameter is an error, not a silent no-op
+                raise ApiProblem(422, "Unknown query parameter: " + ", ".join(unknown[:5]) + ".",
+                                 errors=[{"name": name[:64], "reason": "unknown parameter"} for name in unknown[:5]])
             if body is not None:
                 kwargs["payload"] = _body(body)
             return _respond(view(**kwargs), status)
