@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from icalendar import Calendar, Event
 from sqlalchemy import select
@@ -91,7 +91,3 @@ def calendar_of(user: User, items: Sequence[LearnerAssignment], *, host: str, no
         cal.add_component(event)
     return cal.to_ical()  # type: ignore[no-any-return]
 
-
-def due_dates(items: Sequence[LearnerAssignment]) -> list[date]:
-    """The due dates in the feed, in order (for tests and the account page)."""
-    return [item.due_on for item in items]
