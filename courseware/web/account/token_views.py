@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -54,7 +56,8 @@ def revoke_token(token_id: int) -> Response:
 
 
 def _feed_url(token: str) -> str:
-    return url_for("account.calendar_feed", token=token, _external=True)
+    """The feed's address on the public site (``BASE_URL``, where emailed links point too)."""
+    return current_app.config["BASE_URL"].rstrip("/") + url_for("account.calendar_feed", token=token)
 
 
 @bp.route("/account/calendar")
@@ -90,7 +93,8 @@ def calendar_feed(token: str) -> Response:
     if user is None:
         abort(404)
     items = learner_assignments(db, user.id, catalog(), today(), quiz_bank(), completion())
-    body = calendar.calendar_of(user, items, host=request.host.split(":")[0] or "courseware")
+    host = urlsplit(current_app.config["BASE_URL"]).hostname or "courseware"
+    body = calendar.calendar_of(user, items, host=host)
     response = Response(body, mimetype="text/calendar")
     response.headers["Cache-Control"] = "private, max-age=300"
     response.headers["Content-Disposition"] = 'inline; filename="courseware.ics"'
