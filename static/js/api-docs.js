@@ -15,6 +15,13 @@
     return node;
   }
 
+  // Text with `code` spans, as DOM nodes (the document's descriptions use backticks, Markdown-style).
+  function prose(text) {
+    return String(text || "").split("`").map(function (part, i) {
+      return i % 2 ? el("code", {}, [part]) : document.createTextNode(part);
+    });
+  }
+
   function refName(schema) {
     return schema && schema.$ref ? schema.$ref.split("/").pop() : null;
   }
@@ -34,29 +41,31 @@
       var required = (schema.required || []).indexOf(prop) >= 0;
       var p = schema.properties[prop];
       return el("tr", {}, [el("td", {}, [el("code", {}, [prop])]), el("td", {}, [typeOf(p)]),
-                           el("td", {}, [required ? "required" : "optional"]), el("td", {}, [p.description || ""])]);
+                           el("td", {}, [required ? "required" : "optional"]), el("td", {}, prose(p.description))]);
     });
     return el("section", {"class": "card", id: "schema-" + name}, [
-      el("h3", {}, [name]), el("p", {"class": "muted"}, [schema.description || ""]),
+      el("h3", {}, [name]), el("p", {"class": "muted"}, prose(schema.description)),
       el("table", {"class": "table"}, [el("thead", {}, [el("tr", {}, [el("th", {}, ["Field"]), el("th", {}, ["Type"]),
         el("th", {}, ["Presence"]), el("th", {}, ["Notes"])])]), el("tbody", {}, rows)])]);
   }
 
-  function operationCard(path, method, op) {
+  function operationCard(spec, path, method, op) {
     var params = (op.parameters || []).map(function (p) {
       return el("li", {}, [el("code", {}, [p.name]), " (" + p["in"] + ", " + typeOf(p.schema) +
-        (p.required ? ", required" : "") + ")" + (p.description ? ": " + p.description : "")]);
+        (p.required ? ", required" : "") + ")" + (p.description ? ": " : "")].concat(prose(p.description)));
     });
     var body = op.requestBody ? refName(op.requestBody.content["application/json"].schema) : null;
     var codes = Object.keys(op.responses).map(function (code) {
       var r = op.responses[code];
+      if (r.$ref) { r = spec.components.responses[refName(r)] || r; }
       var content = r.content && r.content["application/json"];
-      return el("li", {}, [el("code", {}, [code]), " " + (r.description || refName(r) || "") +
-        (content ? " → " + refName(content.schema) : "")]);
+      var parts = [el("code", {}, [code]), " "].concat(prose(r.description));
+      if (content) { parts.push(" → ", el("a", {href: "#schema-" + refName(content.schema)}, [refName(content.schema)])); }
+      return el("li", {}, parts);
     });
     var parts = [el("h3", {}, [el("code", {}, [method.toUpperCase() + " /api/v1" + path])]),
                  el("p", {}, [op.summary || ""])];
-    (op.description || "").split("\n\n").forEach(function (para) { if (para) { parts.push(el("p", {"class": "muted"}, [para])); } });
+    (op.description || "").split("\n\n").forEach(function (para) { if (para) { parts.push(el("p", {"class": "muted"}, prose(para))); } });
     if (params.length) { parts.push(el("h4", {}, ["Parameters"]), el("ul", {}, params)); }
     if (body) { parts.push(el("h4", {}, ["Body"]), el("p", {}, [el("a", {href: "#schema-" + body}, [body])])); }
     parts.push(el("h4", {}, ["Responses"]), el("ul", {}, codes));
@@ -69,12 +78,15 @@
       Object.keys(spec.paths[path]).forEach(function (method) {
         var op = spec.paths[path][method];
         var tag = (op.tags && op.tags[0]) || "Other";
-        (byTag[tag] = byTag[tag] || []).push(operationCard(path, method, op));
+        (byTag[tag] = byTag[tag] || []).push(operationCard(spec, path, method, op));
       });
     });
     root.textContent = "";
-    root.appendChild(el("p", {}, [spec.info.description]));
-    Object.keys(byTag).forEach(function (tag) {
+    root.appendChild(el("p", {}, prose(spec.info.description)));
+    var order = (spec.tags || []).map(function (t) { return t.name; });
+    Object.keys(byTag).sort(function (a, b) {
+      return (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99);
+    }).forEach(function (tag) {
       root.appendChild(el("h2", {}, [tag]));
       byTag[tag].forEach(function (card) { root.appendChild(card); });
     });

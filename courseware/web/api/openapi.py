@@ -21,6 +21,7 @@ PROBLEM_SCHEMA: dict[str, Any] = {
             "name": {"type": "string"}, "reason": {"type": "string"}}}},
     },
 }
+TAGS = ("People", "Cohorts and mentoring", "Assignments", "Reports", "Attempts", "Settings")
 ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
 
 
@@ -108,6 +109,7 @@ def document(version: str) -> dict[str, Any]:
                                 "paginated by an opaque `cursor`: follow each page's `next` link. Reads carry an "
                                 "`ETag`; errors are RFC 9457 problem documents."},
         "servers": [{"url": "/api/v1"}],
+        "tags": [{"name": name} for name in TAGS],
         "paths": paths,
         "components": {
             "schemas": _schemas(),
