@@ -7,8 +7,6 @@ anonymous caller gets 401 (with WWW-Authenticate), never the sign-in redirect.  
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Flask
 
 from courseware.persistence import queries
@@ -29,12 +27,12 @@ def make_token(app: Flask, email: str, scope: str = "write", days: int | None = 
         return made.token
 
 
-def api_headers(app: Flask, role: str, cache: dict[Any, str] = {}) -> dict[str, str]:  # noqa: B006 (one per app)
-    """The Authorization header of ``role@example.com``'s write token (made once per app)."""
-    key = (id(app), role)
-    if key not in cache:
-        cache[key] = make_token(app, f"{role}@example.com")
-    return {"Authorization": f"Bearer {cache[key]}"}
+def api_headers(app: Flask, role: str) -> dict[str, str]:
+    """The Authorization header of ``role@example.com``'s write token (made once per app, kept on it)."""
+    cache: dict[str, str] = app.extensions.setdefault("test_api_tokens", {})
+    if role not in cache:
+        cache[role] = make_token(app, f"{role}@example.com")
+    return {"Authorization": f"Bearer {cache[role]}"}
 
 
 def _api(learner: int, mentor: int, manager: int, admin: int) -> dict[str, int]:
