@@ -266,3 +266,27 @@ def test_the_rate_limit_is_per_token(database_url: str, tmp_path: Any, people: d
         assert client.get("/api/v1/me", headers=bearer(second)).status_code == 200  # another token, its own budget
     finally:
         state_of(limited).engine.dispose()
+
+
+def test_the_document_describes_every_api_route(app: Flask, client: FlaskClient) -> None:
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert document["openapi"] == "3.1.0"
+    described = {(method.upper(), "/api/v1" + path) for path, item in document["paths"].items() for method in item}
+    routed = set()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("api.") and rule.endpoint not in ("api.openapi_json", "api.reference"):
+            path = rule.rule.replace("<int:", "{").replace(">", "}")
+            routed |= {(method, path) for method in rule.methods or () if method not in ("HEAD", "OPTIONS")}
+    assert routed == described
+
+
+def test_the_curl_examples_of_docs_api_md_name_documented_operations(client: FlaskClient) -> None:
+    import re
+    from pathlib import Path
+
+    page = (Path(__file__).parents[2] / "docs" / "api.md").read_text()
+    document = client.get("/api/v1/openapi.json").get_json()
+    calls = re.findall(r"curl -s (?:-X (\w+) )?.*?https://courseware\.agency\.example/api/v1(/[\w/]+)", page, re.S)
+    assert len(calls) == 3
+    for method, path in calls:
+        assert (method or "get").lower() in document["paths"][path]
