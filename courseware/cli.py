@@ -90,6 +90,35 @@ def create_user_command(email: str, display_name: str | None, roles: tuple[str, 
         click.echo(f"Created {user.email} ({', '.join(sorted(user.access_roles))}).")
 
 
+@click.command("create-token")
+@click.argument("email")
+@click.option("--scope", type=click.Choice(["read", "write"]), default="read", show_default=True,
+              help="read: GET only; write: also POST, PATCH and DELETE (as far as the person's role allows).")
+@click.option("--expires", "days", type=click.IntRange(1, 3650), default=None, help="Days until it expires (default: never).")
+@click.option("--name", default="Command line", show_default=True, help="A name to tell the token apart.")
+@with_appcontext
+def create_token_command(email: str, scope: str, days: int | None, name: str) -> None:
+    """Make a personal access token for the JSON API and print it (once) on a line of its own."""
+    from .core.errors import InvalidInput
+    from .persistence import queries
+    from .persistence.db import write_session
+    from .services import api_tokens
+    from .services.accounts import normalise_email
+
+    with write_session(_sessions()) as session:
+        user = queries.user_by_email(session, normalise_email(email))
+        if user is None or not user.active:
+            raise click.ClickException(f"There is no active user {email.strip().lower()}.")
+        try:
+            made = api_tokens.create_token(session, user, scope=scope, name=name, days=days)
+        except InvalidInput as exc:
+            raise click.ClickException(str(exc)) from None
+        session.commit()
+        expiry = f"expires {made.row.expires_at:%Y-%m-%d %H:%M} UTC" if made.row.expires_at else "never expires"
+        click.echo(f"A {scope} token for {user.email} ({expiry}); it is shown only now:", err=True)
+        click.echo(made.token)
+
+
 @click.command("seed-demo")
 @click.option("--password", help="The password the new demo accounts get (default: a generated one, printed).")
 @click.option("--learners", default=0, show_default=True, type=click.IntRange(0, 1_000_000),
@@ -355,7 +384,7 @@ def _fail(message: str) -> NoReturn:
     sys.exit(2)
 
 
-COMMANDS = [init_db, create_user_command, seed_demo_command, import_users_command, invite_command,
+COMMANDS = [init_db, create_user_command, create_token_command, seed_demo_command, import_users_command, invite_command,
             send_reminders_command, worker_command, check_command, grade_command, regrade_command, backup_command,
             restore_command]
 

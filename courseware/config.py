@@ -38,6 +38,7 @@ class Defaults:
     RATELIMIT_STORAGE_URI = "memory://"  # REDIS_URL replaces it when set
     RATELIMIT_STRATEGY = "moving-window"
     THROTTLE_PER_ADDRESS = "20 per minute"
+    API_RATE_LIMIT = "300 per minute"  # per personal access token (web/api/handlers.py)
     THROTTLE_FAILURES = "10 per 15 minutes"
     THROTTLE_FIRST_BLOCK = 60  # seconds; doubles with each further failure...
     THROTTLE_MAX_BLOCK = 15 * 60  # ...up to this

@@ -461,3 +461,47 @@ class SentNotice(Base):
 
     def __repr__(self) -> str:
         return f"<SentNotice {self.user_id} {self.kind} {self.subject}>"
+
+
+class ApiToken(Base):
+    """A personal access token for the JSON API: named, scoped (read or write), expiring, revocable.
+
+    Unlike ``AccountToken`` (single-use links the worker derives again for an email), it is used
+    many times and shown once: the token is random, only its SHA-256 hash is stored, and
+    ``prefix`` (its first characters) lets the owner tell their tokens apart.
+    """
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (
+        Index("ix_api_tokens_user", "user_id", "created_at"),
+        CheckConstraint("scope IN ('read', 'write')", name="scope"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80))
+    scope: Mapped[str] = mapped_column(String(8))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<ApiToken {self.id} {self.scope} user {self.user_id}>"
+
+
+class CalendarFeed(Base):
+    """A learner's private calendar URL: the token is derived from ``nonce`` with the secret key; a reset
+    draws a new nonce, so the old URL stops working.  Only a hash of the token is looked up."""
+
+    __tablename__ = "calendar_feeds"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    nonce: Mapped[str] = mapped_column(String(32))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<CalendarFeed user {self.user_id}>"

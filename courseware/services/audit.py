@@ -40,6 +40,8 @@ KINDS = {
     "organisation.update": "Settings changed",
     "note.create": "1:1 note written",
     "import.users": "People imported from a CSV",
+    "api_token.create": "API token made",
+    "api_token.revoke": "API token revoked",
 }
 
 

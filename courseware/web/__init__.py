@@ -12,6 +12,7 @@ def init_web(app: Flask) -> None:
     from . import auth, converters, db, errors, headers, kit, learner, logs, page_cache, quiz, security, throttle
     from .account import bp as account_bp
     from .admin import bp as admin_bp
+    from .api import bp as api_bp
     from .diagnostic import bp as diagnostic_bp
     from .health import bp as health_bp
     from .mentor import bp as mentor_bp
@@ -35,3 +36,5 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(diagnostic_bp)
     app.register_blueprint(mentor_bp, url_prefix="/mentor")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    security.csrf.exempt(api_bp)  # bearer tokens, never cookies: nothing for a forged form to ride on
+    app.register_blueprint(api_bp, url_prefix="/api/v1")

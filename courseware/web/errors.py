@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, g, jsonify, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -28,10 +28,12 @@ UNAVAILABLE = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout
 log = logging.getLogger("courseware.errors")
 
 
-def _render(code: int, detail: str | None = None):  # type: ignore[no-untyped-def]
+def _render(code: int, detail: str | None = None, headers: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
     title, message = MESSAGES.get(code, ("Error", "Something went wrong."))
-    if request.path.startswith("/api/"):
-        return jsonify(error=title, detail=detail or message), code
+    if request.path.startswith("/api/"):  # RFC 9457 problem documents (web/api/problems.py)
+        from .api.problems import problem
+
+        return problem(code, detail or message, headers=headers), code
     return render_template("errors/error.html", code=code, title=title, message=detail or message), code
 
 
@@ -70,7 +72,8 @@ def init_app(app: Flask) -> None:
         if error.code == 403:
             security_event("access.denied", endpoint=request.endpoint)
         if error.code in MESSAGES:
-            return _render(error.code)  # type: ignore[arg-type]
+            valid = getattr(error, "valid_methods", None)
+            return _render(error.code, headers={"Allow": ", ".join(valid)} if valid else None)  # type: ignore[arg-type]
         return error
 
     @app.errorhandler(NotFound)

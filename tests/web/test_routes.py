@@ -8,6 +8,8 @@ from flask import Flask
 from tests.conftest import PASSWORD
 from tests.web.route_fixtures import route_ids
 from tests.web.routes_admin import ROUTES as ADMIN_ROUTES
+from tests.web.routes_api import ROUTES as API_ROUTES
+from tests.web.routes_api import api_headers
 from tests.web.routes_foundation import LOGIN
 from tests.web.routes_foundation import ROUTES as FOUNDATION_ROUTES
 from tests.web.routes_kit import ROUTES as KIT_ROUTES
@@ -16,7 +18,7 @@ from tests.web.routes_quiz import ROUTES as QUIZ_ROUTES
 
 ROLES = ("anonymous", "learner", "mentor", "manager", "admin")
 # Each audience keeps its rows in its own module; together they must cover every route.
-TABLE = FOUNDATION_ROUTES + QUIZ_ROUTES + MENTOR_ROUTES + ADMIN_ROUTES + KIT_ROUTES
+TABLE = FOUNDATION_ROUTES + QUIZ_ROUTES + MENTOR_ROUTES + ADMIN_ROUTES + KIT_ROUTES + API_ROUTES
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -29,7 +31,9 @@ def test_route_table(app: Flask, people, role: str) -> None:  # type: ignore[no-
         if role != "anonymous":
             client.post("/login", data={"email": f"{role}@example.com", "password": PASSWORD})
         target = url.format(**ids)
-        response = client.open(target, method=method, data={})
+        # The API takes no cookie: a signed-in role calls it with its own bearer token.
+        headers = api_headers(app, role) if role != "anonymous" and url.startswith("/api/v1/") else {}
+        response = client.open(target, method=method, data={}, headers=headers)
         if response.status_code != expected[role]:
             failures.append(f"{method} {target} as {role}: {response.status_code}, expected {expected[role]}")
         if role == "anonymous" and expected[role] == LOGIN and url not in ("/logout",):

@@ -39,3 +39,14 @@ class PreferencesForm(Form):
 
     reminders = BooleanField("Reminders about my assignments (due in 3 days, due today, overdue)")
     digest = BooleanField("A weekly digest of my mentees who need attention (mentors)")
+
+
+class TokenForm(Form):
+    """A new personal access token: a name, a scope and a lifetime."""
+
+    name = StringField("Name", validators=[DataRequired(message="Name the token, e.g. the tool that will use it."),
+                                           Length(max=80)])
+    scope = SelectField("Scope", choices=[SelectChoice("read", "Read only"), SelectChoice("write", "Read and write")],
+                        default="read")
+    expires = SelectField("Expires", choices=[SelectChoice("30", "In 30 days"), SelectChoice("90", "In 90 days"),
+                                              SelectChoice("365", "In a year"), SelectChoice("never", "Never")], default="90")
