@@ -455,3 +455,13 @@ class SentNotice(Base):
 
     def __repr__(self) -> str:
         return f"<SentNotice {self.user_id} {self.kind} {self.subject}>"
+
+
+from .interop_models import (  # noqa: E402,F401 - the LTI and company sign-in tables, registered with the models
+    LtiGradeLink,
+    LtiGradeOutbox,
+    LtiPlatform,
+    LtiToolKey,
+    LtiUserLink,
+    OneTimeValue,
+)

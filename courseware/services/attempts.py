@@ -21,6 +21,7 @@ from ..core.quiz import Quiz, keys_visible, make_layout
 from ..persistence import queries
 from ..persistence.base import utcnow
 from ..persistence.models import Attempt, AttemptGrant, AttemptItem, AttemptRequest
+from . import lti_grades
 
 
 class AttemptsExhausted(InvalidInput):
@@ -213,6 +214,7 @@ def submit_attempt(session: Session, quiz: Quiz, attempt: Attempt, answers: Mapp
         for item in result.items
     ])
     session.refresh(attempt)
+    lti_grades.queue_scores(session, attempt.user_id, quiz.id)  # the score leaves in this transaction's outbox
     return result
 
 

@@ -39,6 +39,10 @@ KINDS = {
     "organisation.update": "Settings changed",
     "note.create": "1:1 note written",
     "import.users": "People imported from a CSV",
+    "lti.platform_create": "LTI platform registered",
+    "lti.platform_update": "LTI platform changed",
+    "lti.platform_delete": "LTI platform removed",
+    "user.company_sign_up": "Signed up through company sign-in",
 }
 
 
