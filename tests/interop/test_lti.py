@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from courseware.core.quiz import QuizBank
+from courseware.jobs import jobs_of
 from courseware.passback import deliver_scores
 from courseware.persistence.base import utcnow
 from courseware.persistence.models import AuditEntry, LtiGradeOutbox, LtiPlatform, LtiUserLink, Mentorship, User
@@ -26,7 +27,7 @@ from courseware.services import attempt_grants, lti
 from courseware.services.attempts import start_attempt, submit_attempt
 from courseware.services.regrade import regrade_quiz
 from courseware.state import state_of
-from tests.conftest import PASSWORD, QUIZ_PREREQUISITES, read_modules
+from tests.conftest import PASSWORD, QUIZ_PREREQUISITES, read_modules, run_queued_jobs
 from tests.peers.lti_platform import CLAIM, CLIENT_ID, ISSUER, PlatformPeer, new_key
 
 PERFECT = {"q1": "am", "q2": {"t1": "pm", "t2": "pm", "t3": "am", "t4": "pm"}, "q3": {"am": "I", "pm": "A", "pmo": "C"},
@@ -225,12 +226,15 @@ def test_grade_passback_by_the_worker_and_again_after_a_regrade_and_a_reset(
     _take_quiz(app, db, user_id)
     assert [r.status for r in db.scalars(select(LtiGradeOutbox))] == ["pending"]  # written with the grade
 
-    platform.fail_scores = 1  # the platform is down for the first try
-    now = utcnow()
-    first = deliver_scores(app, now)
-    assert first.sent == [] and list(first.retry_at.values()) == [now + timedelta(seconds=30)]
-    assert deliver_scores(app, now).sent == []  # not due yet
-    assert len(deliver_scores(app, now + timedelta(seconds=31)).sent) == 1
+    platform.fail_scores = 1  # the platform is down for the first try, which the worker's task makes
+    jobs_of(app).kick()
+    assert run_queued_jobs(app) >= 1  # the delivery, and the retry it scheduled (not due yet: nothing sent)
+    db.rollback()
+    row = db.scalars(select(LtiGradeOutbox)).one()
+    assert row.status == "pending" and row.attempts == 1 and "503" in (row.last_error or "")
+    assert platform.scores == []
+    assert deliver_scores(app, utcnow()).sent == []  # not due yet: the retry waits 30 s
+    assert deliver_scores(app, row.next_attempt_at).sent == [row.id]
     [score] = platform.scores
     assert score["path"] == "/lineitems/7/lineitem/scores"
     assert score["content_type"] == "application/vnd.ims.lis.v1.score+json"
