@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from ..persistence.base import utcnow
-from ..persistence.models import LtiGradeLink, LtiGradeOutbox
+from ..persistence.models import LtiGradeLink, LtiGradeOutbox, User
+from ..persistence.queries import get_or_not_found
 from .outbox import RetryPolicy
 
+STATUSES = ("pending", "sending", "sent", "failed")
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 
 
@@ -52,8 +54,8 @@ def queue_scores(session: Session, user_id: int, quiz_id: str, now: datetime | N
     standing = standing_on(session, user_id, quiz_id)
     now = now or utcnow()
     for link in links:
-        session.execute(update(LtiGradeOutbox).where(LtiGradeOutbox.link_id == link.id, LtiGradeOutbox.status == "pending")
-                        .values(status="failed", last_error="Superseded by a newer score.")
+        # A score still waiting never left: the newer one replaces it (a row being sent is left to finish).
+        session.execute(delete(LtiGradeOutbox).where(LtiGradeOutbox.link_id == link.id, LtiGradeOutbox.status == "pending")
                         .execution_options(synchronize_session=False))
         session.add(LtiGradeOutbox(link_id=link.id, score=float(standing.best_score or 0.0), max_score=100.0,
                                    passed=standing.passed, status="pending", attempts=0, next_attempt_at=now,
@@ -99,3 +101,28 @@ def mark_failed_try(session: Session, row_id: int, error: str, now: datetime, po
     row.next_attempt_at = now + policy.delay(row.attempts)
     session.flush()
     return row.next_attempt_at
+
+
+def counts(session: Session) -> dict[str, int]:
+    """How many scores are in each status."""
+    found: dict[str, int] = {status: count for status, count in
+                             session.execute(select(LtiGradeOutbox.status, func.count()).group_by(LtiGradeOutbox.status))}
+    return {status: int(found.get(status, 0)) for status in STATUSES}
+
+
+def failed(session: Session, limit: int = 50) -> list[tuple[LtiGradeOutbox, LtiGradeLink, str]]:
+    """The latest scores that could not be sent, with their link and the learner's email."""
+    rows = session.execute(
+        select(LtiGradeOutbox, LtiGradeLink, User.email)
+        .join(LtiGradeLink, LtiGradeLink.id == LtiGradeOutbox.link_id).join(User, User.id == LtiGradeLink.user_id)
+        .where(LtiGradeOutbox.status == "failed").order_by(LtiGradeOutbox.id.desc()).limit(limit))
+    return [(row, link, email) for row, link, email in rows]
+
+
+def retry(session: Session, row_id: int, now: datetime | None = None) -> LtiGradeOutbox:
+    """An admin sends a failed score again: pending now, with a fresh set of tries."""
+    row = get_or_not_found(session, LtiGradeOutbox, row_id, "score")
+    if row.status == "failed":
+        row.status, row.attempts, row.next_attempt_at = "pending", 0, now or utcnow()
+        session.flush()
+    return row

@@ -278,3 +278,22 @@ def test_the_platforms_pages_are_the_admins(app: Flask, platform: PlatformPeer, 
     assert admin.post(f"/admin/lti/{platform_id}/delete").status_code == 302
     db.rollback()
     assert lti.platforms(db) == []
+
+
+def test_a_score_that_fails_for_good_is_listed_for_the_admin_to_retry(
+        app: Flask, client: FlaskClient, platform: PlatformPeer, db: Session) -> None:
+    app.config["LTI_MAX_ATTEMPTS"] = 1
+    _launch(client, platform, sub="learner-6", custom={"quiz": "scope-check"}, lineitem="/lineitems/9/lineitem")
+    user_id = db.scalar(select(LtiUserLink.user_id).where(LtiUserLink.subject == "learner-6"))
+    assert user_id is not None
+    _take_quiz(app, db, user_id)
+    platform.fail_scores = 1
+    report = deliver_scores(app)
+    assert len(report.failed) == 1 and platform.scores == []
+    admin = app.test_client()
+    admin.post("/login", data={"email": "admin@example.com", "password": PASSWORD})
+    page = admin.get("/admin/lti").get_data(as_text=True)
+    assert "0 scores sent" in page and "1 failed" in page and "503" in page
+    assert admin.post(f"/admin/lti/scores/{report.failed[0]}/retry").status_code == 302
+    assert deliver_scores(app).sent == report.failed
+    assert platform.scores[0]["body"]["scoreGiven"] == 100.0

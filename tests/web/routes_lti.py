@@ -38,6 +38,7 @@ ROUTES: list[tuple[str, str, str, dict[str, int]]] = [
     ("GET", "/admin/lti/999999", "lti.edit_platform", _admin(404)),
     ("POST", "/admin/lti/999999", "lti.edit_platform", _admin(404)),
     ("POST", "/admin/lti/999999/delete", "lti.delete_platform", _admin(404)),
+    ("POST", "/admin/lti/scores/999999/retry", "lti.retry_score", _admin(404)),
     ("GET", "/auth/company/acme", "company.start", _all(404)),
     ("GET", "/auth/company/acme/callback", "company.callback", _all(404)),
 ]

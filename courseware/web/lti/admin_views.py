@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from ...core.errors import InvalidInput
 from ...persistence.models import LtiPlatform
 from ...persistence.queries import get_or_not_found
-from ...services import lti
+from ...services import lti, lti_grades
 from ..db import get_db
 from ..forms_common import ButtonForm, field_error
 from ..security import access_role_required
@@ -30,7 +30,20 @@ def _input(form: PlatformForm) -> lti.PlatformInput:
 def platforms() -> str:
     """The registered platforms, and what to give a platform's administrator."""
     db = get_db()
-    return render_template("lti/platforms.html", platforms=lti.platforms(db), button=ButtonForm())
+    return render_template("lti/platforms.html", platforms=lti.platforms(db), button=ButtonForm(),
+                           counts=lti_grades.counts(db), failed=lti_grades.failed(db))
+
+
+@bp.route("/admin/lti/scores/<int:score_id>/retry", methods=["POST"])
+@access_role_required("admin")
+def retry_score(score_id: int) -> Response:
+    """Send a failed score again, with a fresh set of tries."""
+    db = get_db()
+    if ButtonForm().validate_on_submit():
+        lti_grades.retry(db, score_id)
+        db.commit()
+        flash("The score will be sent again.", "info")
+    return redirect(url_for("lti.platforms"))
 
 
 @bp.route("/admin/lti/new", methods=["GET", "POST"])
