@@ -31,7 +31,13 @@ run: $(VENV)/.installed
 	trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	COURSEWARE_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
 
-test: $(VENV)/.installed
+# The real OpenID provider the company sign-in tests start (oidc-provider from npm, run by Node.js 20+).
+OIDC_PEER := tests/peers/oidc/node_modules/.installed
+$(OIDC_PEER): tests/peers/oidc/package.json tests/peers/oidc/package-lock.json
+	cd tests/peers/oidc && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(VENV)/.installed $(OIDC_PEER)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/courseware check

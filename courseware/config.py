@@ -74,3 +74,10 @@ class Defaults:
     LOG_LEVEL = "INFO"
     # The 503 page (database away) tells clients to come back after this many seconds.
     RETRY_AFTER_SECONDS = 30
+
+    # LTI grade passback (courseware/passback.py): tries, first retry delay (doubling), HTTP timeout.
+    LTI_MAX_ATTEMPTS = 8
+    LTI_RETRY_SECONDS = 30
+    LTI_TIMEOUT = 30
+    # Company sign-in over OpenID Connect: a JSON list of providers (core/company_sign_in.py, docs/integrations.md).
+    OIDC_PROVIDERS: list[dict[str, object]] | str = ""

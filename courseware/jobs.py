@@ -75,19 +75,23 @@ def make_huey(app: Flask) -> Huey:
 def make_jobs(app: Flask) -> Jobs:
     """The queue with its three tasks: deliver now, the minute sweep, and reminders every quarter hour."""
     from .mail.delivery import deliver_due
+    from .passback import deliver_scores
 
     huey = make_huey(app)
 
     def deliver_and_follow_up() -> None:
         report = deliver_due(app)
-        if report.retry_at:  # the earliest retry, to the second (the sweep runs only once a minute)
-            deliver.schedule(eta=min(report.retry_at.values()))
+        scores = deliver_scores(app)  # LTI grade passback, the other outbox
+        retry_at = [*report.retry_at.values(), *scores.retry_at.values()]
+        if retry_at:  # the earliest retry, to the second (the sweep runs only once a minute)
+            deliver.schedule(eta=min(retry_at))
 
     deliver = huey.task(name="deliver_outbox")(deliver_and_follow_up)
 
     @huey.periodic_task(crontab(minute="*"), name="sweep_outbox")
     def sweep() -> None:
         deliver_due(app)
+        deliver_scores(app)
 
     @huey.periodic_task(crontab(minute="*/15"), name="send_reminders")
     def send_reminders() -> None:

@@ -505,3 +505,11 @@ class CalendarFeed(Base):
 
     def __repr__(self) -> str:
         return f"<CalendarFeed user {self.user_id}>"
+from .interop_models import (  # noqa: E402,F401 - the LTI and company sign-in tables, registered with the models
+    LtiGradeLink,
+    LtiGradeOutbox,
+    LtiPlatform,
+    LtiToolKey,
+    LtiUserLink,
+    OneTimeValue,
+)

@@ -17,7 +17,7 @@ from ..core.quiz import Quiz
 from ..persistence.base import utcnow
 from ..persistence.models import Attempt, AttemptGrant, AttemptRequest, Mentorship, User
 from ..persistence.scope import may_view_learner
-from . import audit
+from . import audit, lti_grades
 from .attempts import QuizStanding, standing_on
 from .versions import bump
 
@@ -113,6 +113,7 @@ def reset_quiz(session: Session, quiz: Quiz, *, learner_id: int, actor_id: int, 
                  after={"quiz": quiz.id, "attempts_reset": int(marked or 0), "attempts_allowed": quiz.max_attempts,
                         "keys_seen": result.keys_seen},
                  reason=text)
+    lti_grades.queue_scores(session, learner.id, quiz.id)  # the platform's gradebook starts again too
     return result
 
 

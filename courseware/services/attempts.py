@@ -41,6 +41,7 @@ from ..persistence import queries
 from ..persistence.base import utcnow
 from ..persistence.models import Attempt, AttemptGrant, AttemptItem, AttemptRequest
 from ..persistence.queries import Reader
+from . import lti_grades
 from .versions import bump
 
 
@@ -287,6 +288,7 @@ def record_submission(session: Session, attempt_id: int, user_id: int, quiz_id: 
             for item in result.items
         ])
     bump(session, learners=[user_id])
+    lti_grades.queue_scores(session, user_id, quiz_id)  # the score leaves in this transaction's outbox
     return now
 
 

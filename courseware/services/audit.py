@@ -42,6 +42,10 @@ KINDS = {
     "import.users": "People imported from a CSV",
     "api_token.create": "API token made",
     "api_token.revoke": "API token revoked",
+    "lti.platform_create": "LTI platform registered",
+    "lti.platform_update": "LTI platform changed",
+    "lti.platform_delete": "LTI platform removed",
+    "user.company_sign_up": "Signed up through company sign-in",
 }
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from ..core.grading import AnswerError, Grade, grade
 from ..core.quiz import Quiz
 from ..persistence.models import Attempt, AttemptItem, User
-from . import audit
+from . import audit, lti_grades
 from .attempts import attempt_items, item_row, shown_questions
 
 DEFAULT_REASON = "Regraded against the current quiz file."
@@ -131,3 +131,5 @@ def _write(session: Session, quiz: Quiz, attempt: Attempt, email: str, result: G
                  before=before, after={"points": attempt.points, "max_points": attempt.max_points,
                                        "score": attempt.score, "passed": attempt.passed},
                  reason=reason)
+    session.flush()
+    lti_grades.queue_scores(session, attempt.user_id, quiz.id)  # a platform that holds the score gets the new one

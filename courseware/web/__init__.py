@@ -13,8 +13,11 @@ def init_web(app: Flask) -> None:
     from .account import bp as account_bp
     from .admin import bp as admin_bp
     from .api import bp as api_bp
+    from .company import bp as company_bp
+    from .company import providers as company_providers
     from .diagnostic import bp as diagnostic_bp
     from .health import bp as health_bp
+    from .lti import bp as lti_bp
     from .mentor import bp as mentor_bp
 
     converters.init_app(app)  # before any route is added
@@ -25,6 +28,7 @@ def init_web(app: Flask) -> None:
     errors.init_app(app)
     throttle.init_app(app)
     headers.init_app(app)
+    company_providers.init_app(app)
     app.add_template_filter(model_label, "model_label")
     app.add_template_test(has_password, "joined")
     app.register_blueprint(health_bp)
@@ -38,3 +42,5 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     security.csrf.exempt(api_bp)  # bearer tokens, never cookies: nothing for a forged form to ride on
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(lti_bp)
+    app.register_blueprint(company_bp)

@@ -22,6 +22,8 @@ from courseware.services import (
     attempt_grants,
     follow_up,
     invitations,
+    lti,
+    lti_grades,
     notes,
     organisation,
     progress,
@@ -60,6 +62,15 @@ def seeded(app: Flask) -> Flask:
         assert quiz is not None
         for module_id in ("intro", "basics"):  # the quiz opens once its module's prerequisites are complete
             progress.complete_module(session, catalog, learner.id, module_id, rule=state_of(app).completion)
+        # LTI: a platform, a linked user, the tool's key, a launch's nonce; the grade link makes the submit queue a score.
+        platform = lti.register_platform(session, lti.PlatformInput(
+            "LMS", "https://lms.example", "tool", "https://lms.example/jwks", "https://lms.example/auth",
+            "https://lms.example/token", ("d1",)), actor_id=None)
+        lti.sign_in_user(session, platform, lti.LaunchPerson("sub-1", "lti@example.com", "Lti Learner", ("Learner",), ()))
+        lti.tool_key(session)
+        lti.put_value(session, "lti1p3-nonce-abc", True)
+        lti_grades.remember_link(session, platform_id=platform.id, user_id=learner.id, quiz_id=quiz.id, subject="sub-0",
+                                 lineitem_url="https://lms.example/lineitems/1", scopes=[lti_grades.SCORE_SCOPE])
         attempt = start_attempt(session, quiz, learner.id, "separate", seed=7, catalog=catalog,
                                 rule=state_of(app).completion)
         submit_attempt(session, quiz, attempt, simulated_answers(quiz, "separate", 0.7, random.Random(7)))

@@ -13,12 +13,15 @@ from tests.web.routes_api import api_headers
 from tests.web.routes_foundation import LOGIN
 from tests.web.routes_foundation import ROUTES as FOUNDATION_ROUTES
 from tests.web.routes_kit import ROUTES as KIT_ROUTES
+from tests.web.routes_lti import ROUTES as LTI_ROUTES
 from tests.web.routes_mentor import ROUTES as MENTOR_ROUTES
 from tests.web.routes_quiz import ROUTES as QUIZ_ROUTES
 
 ROLES = ("anonymous", "learner", "mentor", "manager", "admin")
 # Each audience keeps its rows in its own module; together they must cover every route.
-TABLE = FOUNDATION_ROUTES + QUIZ_ROUTES + MENTOR_ROUTES + ADMIN_ROUTES + KIT_ROUTES + API_ROUTES
+TABLE = FOUNDATION_ROUTES + QUIZ_ROUTES + MENTOR_ROUTES + ADMIN_ROUTES + KIT_ROUTES
+TABLE += API_ROUTES
+TABLE += LTI_ROUTES
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from ...core.errors import InvalidInput
 from ...services import invitations, passwords, tokens
 from .. import throttle
+from ..company.providers import company_only
 from ..db import get_db
 from ..forms_common import field_error
 from ..mailing import mail_queued, sign_in_as
@@ -29,6 +30,9 @@ def accept_invitation(token: str) -> str | Response:
     if found.state is not tokens.TokenState.VALID:
         return _link_problem(found.state, tokens.INVITE)
     assert found.user is not None
+    company = company_only(found.user.email)
+    if company is not None:  # this domain joins through its company's provider, not with a password
+        return render_template("auth/company_only.html", company=company, email=found.user.email, purpose="invite")
     form = AcceptInvitationForm(data={"name": found.user.display_name})
     if form.validate_on_submit():
         try:
@@ -55,6 +59,9 @@ def forgot_password() -> str | Response:
         return redirect(url_for("account.index"))
     form = ForgotPasswordForm()
     if form.validate_on_submit():
+        company = company_only(form.email.data or "")
+        if company is not None:  # no password to recover: the company's sign-in is the way in
+            return render_template("auth/company_only.html", company=company, email=form.email.data, purpose="reset")
         db = get_db()
         queued = passwords.request_reset(db, form.email.data or "", secret=current_app.secret_key or "")
         db.commit()
@@ -75,6 +82,9 @@ def reset_password(token: str) -> str | Response:
     if found.state is not tokens.TokenState.VALID:
         return _link_problem(found.state, tokens.RESET)
     assert found.user is not None
+    company = company_only(found.user.email)
+    if company is not None:  # a link sent before the domain's passwords were turned off
+        return render_template("auth/company_only.html", company=company, email=found.user.email, purpose="reset")
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:

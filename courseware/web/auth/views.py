@@ -6,8 +6,10 @@ from flask import flash, redirect, render_template, session, url_for
 from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
+from ...core.company_sign_in import email_domain
 from ...persistence.base import utcnow
 from ...services import accounts
+from ..company.providers import company_only
 from ..db import get_db
 from ..forms_common import ButtonForm
 from ..logs import log_sign_in_failed
@@ -26,6 +28,11 @@ def login() -> str | Response:
         return redirect(safe_next(url_for("learner.home")))
     form = LoginForm()
     if form.validate_on_submit():
+        company = company_only(form.email.data or "")
+        if company is not None:  # this domain signs in only through its company's provider: no password is checked
+            form.password.errors.append(f"People at {email_domain(form.email.data or '')} sign in with their company "
+                                        f"account: use “{company.label}”.")
+            return render_template("auth/login.html", form=form, company_only=company)
         db = get_db()
         user = accounts.authenticate(db, form.email.data or "", form.password.data or "")
         if user is not None:
