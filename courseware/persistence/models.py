@@ -95,6 +95,8 @@ class Organisation(Base):
     time_zone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIME_ZONE, server_default=DEFAULT_TIME_ZONE)
     # What the default model was applied with, e.g. the account types the self-diagnostic gives a dedicated PM.
     model_note: Mapped[str | None] = mapped_column(String(500))
+    # Certificates expire this many months after issue (yearly recertification: 12); None: they never expire.
+    certificate_validity_months: Mapped[int | None]
 
     def __repr__(self) -> str:
         return f"<Organisation {self.name} {self.default_model}>"
@@ -308,6 +310,34 @@ class Assignment(Base):
 
     def __repr__(self) -> str:
         return f"<Assignment {self.kind}:{self.item_id} due {self.due_on}>"
+
+
+class Certificate(Base):
+    """A certificate earned by completing the whole path or a certificate track (``core/certificates.py``).
+
+    Issued by ``services/certificates`` in the same transaction as the completion that earns it.  The holder's
+    name and the course title are kept as they were on the day, like a printed certificate; ``code`` is the
+    verification code (stored without hyphens).  Revoked by an admin (audited), never deleted by the app.
+    """
+
+    __tablename__ = "certificates"
+    __table_args__ = (Index("ix_certificates_user_scope", "user_id", "scope"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    scope: Mapped[str] = mapped_column(String(64))  # 'path' or a track id
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    holder_name: Mapped[str] = mapped_column(String(120))
+    course_title: Mapped[str] = mapped_column(String(200))
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    issued_on: Mapped[date]  # the organisation's calendar date at issue
+    expires_on: Mapped[date | None]  # the first day it is no longer valid; None: never expires
+    revoked_at: Mapped[datetime | None]
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    revoke_reason: Mapped[str | None] = mapped_column(Text)
+
+    def __repr__(self) -> str:
+        return f"<Certificate {self.id} {self.scope} of {self.user_id}>"
 
 
 class MentorNote(Base):

@@ -21,6 +21,7 @@ from ..core.quiz import Quiz, keys_visible, make_layout
 from ..persistence import queries
 from ..persistence.base import utcnow
 from ..persistence.models import Attempt, AttemptGrant, AttemptItem, AttemptRequest
+from . import certificates
 
 
 class AttemptsExhausted(InvalidInput):
@@ -190,12 +191,16 @@ def shown_questions(attempt: Attempt) -> list[str]:
     return list((attempt.layout or {}).get("questions") or [])
 
 
-def submit_attempt(session: Session, quiz: Quiz, attempt: Attempt, answers: Mapping[str, Any]) -> Grade | None:
+def submit_attempt(session: Session, quiz: Quiz, attempt: Attempt, answers: Mapping[str, Any], *,
+                   catalog: Catalog | None = None, rule: CompletionRule | None = None) -> Grade | None:
     """Grade and record an open attempt exactly once; None when it was already submitted (the first submit stands).
 
     Graded on the questions it drew (and any question of no pool).  The conditional UPDATE is the lock: of two
-    racing submits only one sees a row count of 1.
+    racing submits only one sees a row count of 1.  Given the ``catalog`` and the completion ``rule``, a pass that
+    completes the path or a certificate track issues its certificate in the same transaction.
     """
+    awards = catalog is not None and rule is not None
+    before = certificates.scopes_now(session, catalog, rule, attempt.user_id) if awards else frozenset()  # type: ignore[arg-type]
     shown = shown_questions(attempt)
     clean = {k: v for k, v in check_answers(quiz, answers, shown).items() if v not in (None, "", [], {}, ())}
     result = grade(quiz, clean, attempt.model, shown)
@@ -212,6 +217,8 @@ def submit_attempt(session: Session, quiz: Quiz, attempt: Attempt, answers: Mapp
         {**item_row(item), "attempt_id": attempt.id, "user_id": attempt.user_id, "quiz_id": quiz.id}
         for item in result.items
     ])
+    if awards and result.passed:
+        certificates.award(session, catalog, rule, attempt.user_id, before)  # type: ignore[arg-type]
     session.refresh(attempt)
     return result
 

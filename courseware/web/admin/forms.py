@@ -146,3 +146,11 @@ class ReplyForm(Form):
         validators=[DataRequired(message="Write the reply the learners will read."),
                     Length(max=MAX_FLAG, message=f"Keep the reply under {MAX_FLAG:,} characters.")],
     )
+
+
+class RevokeCertificateForm(Form):
+    """Why a certificate is revoked (the confirmation step: nothing happens until this is sent)."""
+
+    reason = TextAreaField("Reason", validators=[DataRequired(message="Say why the certificate is revoked."),
+                                                 Length(max=500)],
+                           description="Kept in the audit log. The verification page will say “revoked”.")

@@ -154,7 +154,7 @@ def attempt(attempt_id: int) -> str | Response | tuple[str, int]:
         if form.validate():
             answers = answers_from_form(quiz, found.layout, form, registry)
             try:
-                attempt_service.submit_attempt(db, quiz, found, answers)
+                attempt_service.submit_attempt(db, quiz, found, answers, catalog=catalog(), rule=completion())
             except AnswerError as exc:
                 message = f"Some answers could not be read ({exc}). Check them and submit again."
             else:
