@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf.file import FileField
-from wtforms import DateField, EmailField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import DateField, EmailField, HiddenField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms import Form as QueryForm
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from ...core.certificates import MAX_VALIDITY_MONTHS
 from ...core.operating_model import INHERIT_LABEL, LABELS, MODELS
 from ...core.schedule import DEFAULT_TIME_ZONE, time_zone_names
 from ...services.follow_up import MAX_FLAG
@@ -97,6 +98,11 @@ class SettingsForm(Form):
     time_zone = SelectField(
         "Time zone", default=DEFAULT_TIME_ZONE,
         description="Due dates are calendar days in this zone: an assignment is overdue the day after it is due.",
+    )
+    certificate_months = IntegerField(
+        "Certificates valid for (months)", validators=[Optional(), NumberRange(min=1, max=MAX_VALIDITY_MONTHS)],
+        description="Leave empty for certificates that never expire; 12 asks people to recertify every year. "
+                    "Applies to certificates issued from now on.",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
