@@ -116,6 +116,41 @@ def _described(session: Session, assignment: Assignment) -> tuple[audit.Target, 
     return audit.Target("assignment", assignment.id, f"{assignment.kind} {assignment.item_id} → {to}"), described
 
 
+def get_assignment(session: Session, assignment_id: int) -> Assignment:
+    """One assignment, or NotFound."""
+    return queries.get_or_not_found(session, Assignment, assignment_id, "assignment")
+
+
+def track_items(track_id: str, catalog: Catalog, quizzes: QuizBank) -> list[tuple[str, str]]:
+    """(kind, id) of every module of a track, each followed by its quizzes, in path order."""
+    items: list[tuple[str, str]] = []
+    for module in catalog.modules_in(track_id):
+        items.append(("module", module.id))
+        items.extend(("quiz", q.id) for q in quizzes.for_module(module.id))
+    return items
+
+
+def assign_track(
+    session: Session, *, track_id: str, due_on: date, catalog: Catalog, quizzes: QuizBank,
+    user_id: int | None = None, cohort_id: int | None = None, created_by_id: int | None = None,
+) -> tuple[list[Assignment], int]:
+    """Assign every module and quiz of a track at once: one assignment each (audited each), skipping what the same
+    learner or cohort already has assigned.  (created, skipped)."""
+    if catalog.track(track_id) is None:
+        raise InvalidInput(f"There is no track '{track_id}' in the course.", field="item")
+    items = track_items(track_id, catalog, quizzes)
+    if not items:
+        raise InvalidInput("That track has no modules yet.", field="item")
+    target = Assignment.user_id == user_id if user_id is not None else Assignment.cohort_id == cohort_id
+    existing = set(session.execute(select(Assignment.kind, Assignment.item_id).where(target)).tuples())
+    created = [
+        create_assignment(session, kind=kind, item_id=item_id, due_on=due_on, catalog=catalog, quizzes=quizzes,
+                          user_id=user_id, cohort_id=cohort_id, created_by_id=created_by_id)
+        for kind, item_id in items if (kind, item_id) not in existing
+    ]
+    return created, len(items) - len(created)
+
+
 def delete_assignment(session: Session, assignment_id: int, *, actor_id: int | None = None) -> None:
     """Delete an assignment (audited), or NotFound."""
     assignment = queries.get_or_not_found(session, Assignment, assignment_id, "assignment")

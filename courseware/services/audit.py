@@ -25,6 +25,7 @@ COMMAND_LINE = "command line"
 KINDS = {
     "user.create": "Person added",
     "user.name": "Name changed",
+    "user.email": "Email changed",
     "user.roles": "Access roles changed",
     "user.active": "Activated or deactivated",
     "user.operating_model": "Own operating model changed",

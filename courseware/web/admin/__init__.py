@@ -11,6 +11,7 @@ from . import (  # noqa: E402,F401
     cohort_views,
     flag_views,
     invitation_views,
+    lookup_views,
     mentorship_views,
     outbox_views,
     overview_views,

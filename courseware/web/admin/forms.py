@@ -28,6 +28,14 @@ class UserCreateForm(Form):
     roles = MultiCheckboxField("Roles", choices=ACCESS_ROLE_CHOICES, default=["learner"])
 
 
+class UserDetailsForm(Form):
+    """A person's name and email, as an admin corrects them."""
+
+    display_name = StringField("Name", validators=[DataRequired(message="Enter a name."), Length(max=120)])
+    email = EmailField("Email", validators=[DataRequired(message="Enter an email."), Length(max=254)],
+                       description="What they sign in with; their password stays the same.")
+
+
 class RolesForm(Form):
     """The roles a user holds."""
 
