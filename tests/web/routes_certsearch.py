@@ -57,3 +57,23 @@ ROUTES: list[tuple[str, str, str, dict[str, int]]] = [
     ("POST", "/admin/certificates/{learner_certificate}/revoke", "admin.revoke_certificate", _admin(200)),  # no reason
     ("GET", "/admin/certificates/999999/revoke", "admin.revoke_certificate", _admin(404)),
 ]
+
+
+def _dashboard(mentor: int, admin: int) -> dict[str, int]:
+    """Notes: the author (mentor or admin) or a 404; learners and managers 403."""
+    return {**_signed_in(403), "mentor": mentor, "admin": admin}
+
+
+def _organisation(status: int) -> dict[str, int]:
+    return {**_signed_in(403), "manager": status, "admin": status}
+
+
+ROUTES += [
+    ("GET", "/admin/users/{learner}/active", "admin.set_active", _admin(200)),  # the confirmation page
+    ("POST", "/admin/users/{learner}/details", "admin.user_details", _admin(200)),  # empty: the form again
+    ("POST", "/admin/users/999999/details", "admin.user_details", _admin(404)),
+    ("GET", "/admin/assignments/999999/delete", "admin.delete_assignment", _admin(404)),
+    ("GET", "/mentor/notes/{mentor_note}/delete", "mentor.delete_note", _dashboard(200, 404)),  # confirmation
+    ("GET", "/admin/people/lookup?q=lea&role=learner", "admin.people_lookup", _organisation(200)),
+    ("GET", "/admin/people/lookup?q=lea&role=nope", "admin.people_lookup", _organisation(400)),
+]
