@@ -35,6 +35,9 @@ class User(Base):
     time_zone: Mapped[str | None] = mapped_column(String(64))
     email_reminders: Mapped[bool] = mapped_column(default=True, server_default=true())
     email_digest: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # The day the person starts: set at invitation or import, else the day they first sign in.  Relative due
+    # dates ("14 days after starting") resolve against it (services/assignments.resolve_relative).
+    start_date: Mapped[date | None]
 
     cohort: Mapped[Cohort | None] = relationship(back_populates="members")
     roles: Mapped[list[UserRole]] = relationship(
@@ -304,7 +307,10 @@ class Assignment(Base):
     item_id: Mapped[str] = mapped_column(String(64))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    # Always a date, so every query and page reads one column: for a relative assignment (due_after_days set, one
+    # learner only) the date resolved from the learner's start (provisionally today until it is known).
     due_on: Mapped[date]
+    due_after_days: Mapped[int | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

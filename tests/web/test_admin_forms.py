@@ -130,3 +130,57 @@ def test_people_lookup_for_the_pickers(client: FlaskClient, auth: Auth, people, 
     auth.logout()
     auth.login("learner@example.com")
     assert client.get("/admin/people/lookup?q=lee&role=mentor").status_code == 403
+
+
+def test_due_dates_relative_to_each_persons_start(app, client: FlaskClient, auth: Auth, people,  # type: ignore[no-untyped-def]
+                                                  db: Session) -> None:
+    from courseware.services.organisation import organisation_today
+
+    today = organisation_today(db)
+    cohort = cohorts.create_cohort(db, name="December starters", start_date=date(2026, 12, 1))
+    db.commit()
+    early = make_user(db, "early@example.com", ("learner",), name="Early")
+    late = make_user(db, "late@example.com", ("learner",), name="Late")
+    for person in (early, late):
+        cohorts.set_cohort(db, person, cohort.id)
+    early.start_date = date(2026, 11, 2)
+    db.commit()
+    auth.login("admin@example.com")
+    both = client.post("/admin/assignments", data={"item": "module:intro", "learner_email": "", "cohort_id": str(cohort.id),
+                                                   "due_after_days": "14"}, follow_redirects=True)
+    assert "2 assignments created." in both.data.decode()
+    rows = fresh(db).execute(select(Assignment.user_id, Assignment.due_on).where(Assignment.due_after_days == 14))
+    due = {user_id: due_on for user_id, due_on in rows}
+    # Early started on 2 November: due on the 16th.  Late has no start yet: provisionally 14 days from today.
+    assert due == {early.id: date(2026, 11, 16), late.id: today + (date(2026, 11, 16) - date(2026, 11, 2))}
+    listing = client.get("/admin/assignments").data.decode()
+    assert "14 days after starting" in listing and "16 Nov 2026" in listing
+    neither = client.post("/admin/assignments", data={"item": "module:intro", "learner_email": "late@example.com"})
+    assert "Enter a due date (YYYY-MM-DD) or a number of days after starting" in neither.data.decode()
+    both_kinds = client.post("/admin/assignments", data={"item": "module:intro", "learner_email": "late@example.com",
+                                                         "due_on": "2026-12-30", "due_after_days": "3"})
+    assert "(one of the two)" in both_kinds.data.decode()
+    auth.logout()
+    # Late signs in for the first time: that day is their start (today), and the due date resolves from it.
+    auth.login("late@example.com")
+    late_user = fresh(db).get(User, late.id)
+    assert late_user.start_date == today
+    home = client.get("/").data.decode()
+    due_text = (today + (date(2026, 11, 16) - date(2026, 11, 2)))
+    assert due_text.strftime("%d %b %Y").lstrip("0") in home or due_text.strftime("%-d %b") in home
+    # Early was overdue-capable from their own start: the mentor/admin views read the same stored date.
+    assert fresh(db).get(User, early.id).start_date == date(2026, 11, 2)
+
+
+def test_setting_a_start_date_moves_relative_due_dates_only(app, db: Session, people) -> None:  # type: ignore[no-untyped-def]
+    state = state_of(app)
+    learner = fresh(db).get(User, people["learner"].id)
+    relative = assignments.create_assignment(db, kind="module", item_id="intro", due_on=date(2026, 1, 1),
+                                             catalog=state.catalog, quizzes=state.quizzes, user_id=learner.id,
+                                             due_after_days=10)
+    fixed = assignments.create_assignment(db, kind="module", item_id="basics", due_on=date(2027, 1, 5),
+                                          catalog=state.catalog, quizzes=state.quizzes, user_id=learner.id)
+    assert assignments.set_start_date(db, learner, date(2027, 3, 1)) == 1
+    assert (relative.due_on, fixed.due_on) == (date(2027, 3, 11), date(2027, 1, 5))
+    assignments.start_if_unknown(db, learner)  # already known: nothing moves
+    assert learner.start_date == date(2027, 3, 1)

@@ -60,20 +60,29 @@ def assignments_list() -> str | Response:
         kind, _, item_id = (form.item.data or "").partition(":")
         learner = find_person(form, "learner_email") if form.learner_email.data else None
         if learner is not None or not form.learner_email.data:
-            target = {"user_id": learner.id if learner else None,
-                      "cohort_id": int(form.cohort_id.data) if form.cohort_id.data else None}
+            cohort_id = int(form.cohort_id.data) if form.cohort_id.data else None
+            days = form.due_after_days.data
+            # A relative due date is per person: a cohort's members each get their own assignment.
+            targets = ([{"user_id": m.id} for m in assignments.cohort_learners(db, cohort_id)]
+                       if days is not None and cohort_id is not None else
+                       [{"user_id": learner.id if learner else None, "cohort_id": cohort_id}])
             try:
-                if kind == "track":
-                    created, skipped = assignments.assign_track(
-                        db, track_id=item_id, due_on=form.due_on.data,  # type: ignore[arg-type]
-                        catalog=catalog(), quizzes=quiz_bank(), created_by_id=current_user.id, **target)
-                    message = f"{len(created)} assignment{'' if len(created) == 1 else 's'} created"
-                    message += f"; {skipped} already assigned, left as they were." if skipped else "."
-                else:
-                    assignments.create_assignment(
-                        db, kind=kind, item_id=item_id, due_on=form.due_on.data,  # type: ignore[arg-type]
-                        catalog=catalog(), quizzes=quiz_bank(), created_by_id=current_user.id, **target)
-                    message = "Assignment created."
+                created, skipped = 0, 0
+                for target in targets:
+                    if kind == "track":
+                        made, passed = assignments.assign_track(
+                            db, track_id=item_id, due_on=form.due_on.data,  # type: ignore[arg-type]
+                            catalog=catalog(), quizzes=quiz_bank(), created_by_id=current_user.id,
+                            due_after_days=days, **target)
+                        created, skipped = created + len(made), skipped + passed
+                    else:
+                        assignments.create_assignment(
+                            db, kind=kind, item_id=item_id, due_on=form.due_on.data,  # type: ignore[arg-type]
+                            catalog=catalog(), quizzes=quiz_bank(), created_by_id=current_user.id,
+                            due_after_days=days, **target)
+                        created += 1
+                message = f"{created} assignment{'' if created == 1 else 's'} created"
+                message += f"; {skipped} already assigned, left as they were." if skipped else "."
             except InvalidInput as exc:
                 field_error(form, exc, "item")
             else:

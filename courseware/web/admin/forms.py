@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from ...core.certificates import MAX_VALIDITY_MONTHS
 from ...core.operating_model import INHERIT_LABEL, LABELS, MODELS
-from ...core.schedule import DEFAULT_TIME_ZONE, time_zone_names
+from ...core.schedule import DEFAULT_TIME_ZONE, MAX_DAYS_AFTER_START, time_zone_names
 from ...services.follow_up import MAX_FLAG
 from ..forms_common import ACCESS_ROLE_CHOICES, Form, MultiCheckboxField
 
@@ -74,16 +74,25 @@ class AssignmentForm(Form):
     item = SelectField("Module or quiz", choices=[], validate_choice=True)
     learner_email = EmailField("Learner's email", validators=[Optional(), Length(max=254)])
     cohort_id = SelectField("or a whole cohort", choices=[SelectChoice("", "—")], default="")
-    due_on = DateField("Due on", validators=[DataRequired(message="Enter a due date (YYYY-MM-DD).")])
+    due_on = DateField("Due on", validators=[Optional()])
+    due_after_days = IntegerField(
+        "or days after starting", validators=[Optional(), NumberRange(min=0, max=MAX_DAYS_AFTER_START)],
+        description="Each person's own due date: this many days after their start date (set when invited or "
+                    "imported, else the day they first sign in). For a cohort, each member gets their own.")
 
     def validate(self, extra_validators: Any = None) -> bool:
-        """The usual checks, then: exactly one of a learner and a cohort."""
+        """The usual checks, then: exactly one of a learner and a cohort, and one of a date and a number of days."""
         ok = super().validate(extra_validators)
         has_learner, has_cohort = bool((self.learner_email.data or "").strip()), bool(self.cohort_id.data)
         if has_learner == has_cohort:
             message = "Give a learner's email or choose a cohort (one of the two)."
             self.learner_email.errors = [*self.learner_email.errors, message]
-            return False
+            ok = False
+        if (self.due_on.data is None) == (self.due_after_days.data is None) and not self.due_on.errors \
+                and not self.due_after_days.errors:
+            message = "Enter a due date (YYYY-MM-DD) or a number of days after starting (one of the two)."
+            self.due_on.errors = [*self.due_on.errors, message]
+            ok = False
         return ok
 
 

@@ -1,7 +1,8 @@
-"""certificates
+"""certificates and relative due dates
 
 Certificates earned by completing the path or a certificate track, each with a verification code, and
-the organisation's optional validity in months (yearly recertification: 12).
+the organisation's optional validity in months (yearly recertification: 12).  A person's start date and
+assignments due a number of days after it ("14 days after starting").
 
 Revision ID: 0013
 Revises: 0009
@@ -44,9 +45,17 @@ def upgrade() -> None:
     op.create_index('ix_certificates_user_scope', 'certificates', ['user_id', 'scope'], unique=False)
     with op.batch_alter_table('organisation', schema=None) as batch_op:
         batch_op.add_column(sa.Column('certificate_validity_months', sa.Integer(), nullable=True))
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('start_date', sa.Date(), nullable=True))
+    with op.batch_alter_table('assignments', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('due_after_days', sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('assignments', schema=None) as batch_op:
+        batch_op.drop_column('due_after_days')
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('start_date')
     with op.batch_alter_table('organisation', schema=None) as batch_op:
         batch_op.drop_column('certificate_validity_months')
     op.drop_index('ix_certificates_user_scope', table_name='certificates')
