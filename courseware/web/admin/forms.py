@@ -71,7 +71,7 @@ class MentorshipForm(Form):
 class AssignmentForm(Form):
     """A module or quiz, a learner or a cohort, and a due date."""
 
-    item = SelectField("Module or quiz", choices=[], validate_choice=True)
+    item = SelectField("Module, quiz or whole track", choices=[], validate_choice=True)
     learner_email = EmailField("Learner's email", validators=[Optional(), Length(max=254)])
     cohort_id = SelectField("or a whole cohort", choices=[SelectChoice("", "—")], default="")
     due_on = DateField("Due on", validators=[Optional()])
