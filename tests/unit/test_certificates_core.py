@@ -62,3 +62,4 @@ def test_a_certificate_track_without_modules_is_a_content_problem(tmp_path) -> N
         load_catalog(content)
     assert "track 'empty' is marked 'certificate: true' but has no modules" in str(raised.value)
     assert load_catalog(Path(__file__).resolve().parents[1] / "data" / "content").track("foundations").certificate
+

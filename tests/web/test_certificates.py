@@ -168,3 +168,9 @@ def test_learners_cannot_revoke(client: FlaskClient, auth: Auth, people, db: Ses
     path = certificates(db)[-1]
     assert client.post(f"/admin/certificates/{path.id}/revoke", data={"reason": "mine"}).status_code == 403
     assert certificates(db)[-1].revoked_at is None
+
+
+def test_pdf_text_keeps_latin1_and_approximates_the_rest() -> None:
+    from courseware.web.certificates.pdf import latin1
+
+    assert latin1("Zoë Łukasz-Ng “Z” Dvořák – Ελένη") == 'Zoë Lukasz-Ng "Z" Dvorák - ?????'

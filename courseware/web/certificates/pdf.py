@@ -12,7 +12,10 @@ from datetime import date
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-_TYPOGRAPHY = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "...", "·": "-"})
+_TYPOGRAPHY = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "...",
+                             # Latin letters that do not decompose into a base letter and an accent.
+                             "Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Ħ": "H", "ħ": "h", "ı": "i", "Œ": "OE",
+                             "œ": "oe", "Ŧ": "T", "ŧ": "t"})
 
 
 def latin1(text: str) -> str:
