@@ -199,11 +199,12 @@ def submit_attempt(session: Session, quiz: Quiz, attempt: Attempt, answers: Mapp
     racing submits only one sees a row count of 1.  Given the ``catalog`` and the completion ``rule``, a pass that
     completes the path or a certificate track issues its certificate in the same transaction.
     """
-    awards = catalog is not None and rule is not None
-    before = certificates.scopes_now(session, catalog, rule, attempt.user_id) if awards else frozenset()  # type: ignore[arg-type]
     shown = shown_questions(attempt)
     clean = {k: v for k, v in check_answers(quiz, answers, shown).items() if v not in (None, "", [], {}, ())}
     result = grade(quiz, clean, attempt.model, shown)
+    # Only a pass can complete something: read what is complete before it is recorded.
+    awards = catalog is not None and rule is not None and result.passed
+    before = certificates.scopes_now(session, catalog, rule, attempt.user_id) if awards else frozenset()  # type: ignore[arg-type]
     claimed = session.execute(
         update(Attempt)
         .where(Attempt.id == attempt.id, Attempt.state == "open")
@@ -217,7 +218,7 @@ def submit_attempt(session: Session, quiz: Quiz, attempt: Attempt, answers: Mapp
         {**item_row(item), "attempt_id": attempt.id, "user_id": attempt.user_id, "quiz_id": quiz.id}
         for item in result.items
     ])
-    if awards and result.passed:
+    if awards:
         certificates.award(session, catalog, rule, attempt.user_id, before)  # type: ignore[arg-type]
     session.refresh(attempt)
     return result
