@@ -16,6 +16,7 @@ from .core.catalog import Catalog
 from .core.diagnostic import Diagnostic
 from .core.progress import CompletionRule, completion_rule
 from .core.quiz import QuizBank
+from .core.search import SearchIndex
 from .core.templates_pack import TemplatePack
 
 KEY = "courseware"
@@ -34,9 +35,11 @@ class AppState:
     # url_for results of links that never change, per (script root, endpoint, values).
     fixed_urls: dict[tuple[str, str, tuple[tuple[str, str], ...]], str] = field(default_factory=dict)
     completion: CompletionRule = field(init=False)  # derived from the catalog and the quiz bank
+    search: SearchIndex = field(init=False)  # the modules' full-text index, built once at start-up
 
     def __post_init__(self) -> None:
         self.completion = completion_rule(self.catalog, self.quizzes)
+        self.search = SearchIndex.build(self.catalog)
 
 
 def state_of(app: Any) -> AppState:

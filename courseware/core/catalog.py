@@ -35,6 +35,7 @@ class Track:
     order: int
     description: str = ""
     core: bool = False  # the short core path a newcomer reads in week one
+    certificate: bool = False  # completing this track alone earns a certificate (the whole path always does)
 
 
 @dataclass(frozen=True)
@@ -250,7 +251,8 @@ def load_registry(content_dir: Path, problems: list[Problem]) -> Registry:
     tracks = tuple(
         Track(t["id"], check.field(t, "title", str, default=t["id"]), check.field(t, "order", int, default=0),
               check.field(t, "description", str, required=False, default=""),
-              check.field(t, "core", bool, required=False, default=False))
+              check.field(t, "core", bool, required=False, default=False),
+              check.field(t, "certificate", bool, required=False, default=False))
         for t in entries("tracks")
     )
     owner_roles = tuple(
@@ -374,6 +376,16 @@ def _find_cycles(drafts: dict[str, _Draft], problems: list[Problem]) -> None:
             visit(node, [])
 
 
+def _check_certificate_tracks(content_dir: Path, registry: Registry, drafts: dict[str, _Draft],
+                              problems: list[Problem]) -> None:
+    """A track marked ``certificate: true`` must have modules: a certificate for nothing could never be earned."""
+    used = {d.module.track for d in drafts.values()}
+    path = display_path(content_dir / REGISTRY_FILE)
+    for track in registry.tracks:
+        if track.certificate and track.id not in used:
+            problems.append(Problem(path, 1, f"track '{track.id}' is marked 'certificate: true' but has no modules"))
+
+
 def module_files(content_dir: Path) -> list[Path]:
     """Every Markdown module below the content directory, sorted."""
     return sorted(p for p in content_dir.rglob("*.md") if p.is_file() and not p.name.startswith("."))
@@ -410,6 +422,7 @@ def load_catalog(content_dir: Path | str) -> Catalog:
                     f"unknown prerequisite '{dep}'",
                 ))
     _find_cycles(drafts, problems)
+    _check_certificate_tracks(content_dir, registry, drafts, problems)
     if not drafts and not problems:
         problems.append(Problem(display_path(content_dir), 1, "no modules found"))
     if problems:

@@ -9,7 +9,7 @@ written with a plain comparison so that the same function serves Python dates an
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -62,6 +62,14 @@ def local_time(moment: datetime, time_zone: str | None) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(_zone(time_zone))
+
+
+MAX_DAYS_AFTER_START = 3650
+
+
+def due_after_start(start: date, days: int) -> date:
+    """A relative due date resolved for one person: ``days`` after the day they start ("14 days after starting")."""
+    return start + timedelta(days=days)
 
 
 def past_due(due_on: Any, today: Any) -> Any:

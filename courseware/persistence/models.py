@@ -38,6 +38,9 @@ class User(Base):
     # Bumped (services/versions.bump) in the same transaction as every write that changes what this person's
     # cached pages show: their own (My path) and, for a mentor, their mentees' (the mentor home).
     data_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The day the person starts: set at invitation or import, else the day they first sign in.  Relative due
+    # dates ("14 days after starting") resolve against it (services/assignments.resolve_relative).
+    start_date: Mapped[date | None]
 
     cohort: Mapped[Cohort | None] = relationship(back_populates="members")
     roles: Mapped[list[UserRole]] = relationship(
@@ -100,6 +103,8 @@ class Organisation(Base):
     model_note: Mapped[str | None] = mapped_column(String(500))
     # Bumped (services/versions.bump, everyone=True) by every audited write: part of every cached page's key.
     data_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Certificates expire this many months after issue (yearly recertification: 12); None: they never expire.
+    certificate_validity_months: Mapped[int | None]
 
     def __repr__(self) -> str:
         return f"<Organisation {self.name} {self.default_model}>"
@@ -308,12 +313,43 @@ class Assignment(Base):
     item_id: Mapped[str] = mapped_column(String(64))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    # Always a date, so every query and page reads one column: for a relative assignment (due_after_days set, one
+    # learner only) the date resolved from the learner's start (provisionally today until it is known).
     due_on: Mapped[date]
+    due_after_days: Mapped[int | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     def __repr__(self) -> str:
         return f"<Assignment {self.kind}:{self.item_id} due {self.due_on}>"
+
+
+class Certificate(Base):
+    """A certificate earned by completing the whole path or a certificate track (``core/certificates.py``).
+
+    Issued by ``services/certificates`` in the same transaction as the completion that earns it.  The holder's
+    name and the course title are kept as they were on the day, like a printed certificate; ``code`` is the
+    verification code (stored without hyphens).  Revoked by an admin (audited), never deleted by the app.
+    """
+
+    __tablename__ = "certificates"
+    __table_args__ = (Index("ix_certificates_user_scope", "user_id", "scope"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    scope: Mapped[str] = mapped_column(String(64))  # 'path' or a track id
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    holder_name: Mapped[str] = mapped_column(String(120))
+    course_title: Mapped[str] = mapped_column(String(200))
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    issued_on: Mapped[date]  # the organisation's calendar date at issue
+    expires_on: Mapped[date | None]  # the first day it is no longer valid; None: never expires
+    revoked_at: Mapped[datetime | None]
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    revoke_reason: Mapped[str | None] = mapped_column(Text)
+
+    def __repr__(self) -> str:
+        return f"<Certificate {self.id} {self.scope} of {self.user_id}>"
 
 
 class MentorNote(Base):

@@ -135,6 +135,21 @@ def users_page(
                       scalars=True)
 
 
+PEOPLE_LOOKUP_LIMIT = 10
+
+
+def people_lookup(session: Session, text: str, role: str, limit: int = PEOPLE_LOOKUP_LIMIT) -> list[tuple[str, str]]:
+    """(email, name) of up to ``limit`` active people holding ``role`` whose name or email contains ``text``
+    (any case; LIKE wildcards typed are taken literally), ordered by name."""
+    needle = text.strip().lower()
+    query = (select(User.email, User.display_name)
+             .where(User.active.is_(True), User.id.in_(select(UserRole.user_id).where(UserRole.role == role)),
+                    func.lower(User.display_name).contains(needle, autoescape=True)
+                    | User.email.contains(needle, autoescape=True))
+             .order_by(func.lower(User.display_name), User.id).limit(limit))
+    return [(email, name) for email, name in session.execute(query)]
+
+
 def assignment_done(rule: CompletionRule, user_id: Any, kind: Any, item_id: Any) -> ColumnElement[bool]:
     """SQL: the learner has done an assigned item — a module once complete by the course's completion rule (its
     quizzes passed, or marked read), a quiz once a submitted attempt passed.

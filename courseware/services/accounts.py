@@ -208,6 +208,23 @@ def set_display_name(session: Session, user: User, name: str, *, actor_id: int |
         user.display_name = name
 
 
+def set_email(session: Session, user: User, email: str, *, actor_id: int | None = None) -> None:
+    """Change a person's email (audited when it changes); taken by someone else (in any letter case): InvalidInput.
+
+    The email is what they sign in with; their password and sessions stay as they are.
+    """
+    email = normalise_email(email)
+    if email == user.email:
+        return
+    other = queries.user_by_email(session, email)
+    if other is not None and other.id != user.id:
+        raise InvalidInput("Someone else already has this email.", field="email")
+    audit.record(session, actor_id=actor_id, kind="user.email", target=audit.of_user(user),
+                 before={"email": user.email}, after={"email": email})
+    user.email = email
+    session.flush()
+
+
 def get_user(session: Session, user_id: int) -> User:
     """The user with this id, or NotFound."""
     return queries.get_or_not_found(session, User, user_id, "user")

@@ -16,7 +16,7 @@ from ..core.catalog import Catalog
 from ..core.errors import InvalidInput
 from ..core.progress import CompletionRule, completion_rule
 from ..core.quiz import QuizBank
-from ..core.schedule import is_overdue
+from ..core.schedule import MAX_DAYS_AFTER_START, due_after_start, is_overdue
 from ..persistence import queries
 from ..persistence.base import utcnow
 from ..persistence.dashboards.sql import overdue_by_user
@@ -24,6 +24,7 @@ from ..persistence.models import Assignment, Cohort, User
 from ..persistence.paging import fetch_page
 from ..persistence.queries import Reader
 from . import audit
+from .organisation import organisation_today
 
 KINDS = ("module", "quiz")
 
@@ -57,6 +58,7 @@ class AssignmentRow:
     user_email: str | None
     cohort_id: int | None
     cohort_name: str | None
+    due_after_days: int | None = None  # a relative due date: due_on is resolved from the learner's start
 
 
 def item_title(kind: str, item_id: str, catalog: Catalog, quizzes: QuizBank) -> str | None:
@@ -79,10 +81,13 @@ def create_assignment(
     user_id: int | None = None,
     cohort_id: int | None = None,
     created_by_id: int | None = None,
+    due_after_days: int | None = None,
 ) -> Assignment:
     """Assign a module or quiz that exists to one learner or one cohort (exactly one of the two).
 
-    Audited, with ``created_by_id`` as the actor (None: the command line).
+    ``due_after_days`` makes the due date relative to the learner's start ("14 days after starting", one learner
+    only: ``create_for_members`` gives each member of a cohort their own); ``due_on`` is then ignored and the
+    date resolved by ``resolve_due``.  Audited, with ``created_by_id`` as the actor (None: the command line).
     """
     if kind not in KINDS:
         raise InvalidInput("Choose a module or a quiz.", field="item")
@@ -94,9 +99,15 @@ def create_assignment(
         raise InvalidInput("There is no such learner.", field="learner_email")
     if cohort_id is not None and session.get(Cohort, cohort_id) is None:
         raise InvalidInput("There is no such cohort.", field="cohort_id")
+    if due_after_days is not None:
+        if not 0 <= due_after_days <= MAX_DAYS_AFTER_START:
+            raise InvalidInput(f"Give a number of days from 0 to {MAX_DAYS_AFTER_START}.", field="due_after_days")
+        if user_id is None:
+            raise InvalidInput("A due date after starting is per person: give a learner.", field="due_after_days")
+        due_on = resolve_due(session, session.get(User, user_id), due_after_days)  # type: ignore[arg-type]
     assignment = Assignment(
         kind=kind, item_id=item_id, user_id=user_id, cohort_id=cohort_id, due_on=due_on,
-        created_by_id=created_by_id, created_at=utcnow(),
+        due_after_days=due_after_days, created_by_id=created_by_id, created_at=utcnow(),
     )
     session.add(assignment)
     session.flush()
@@ -113,8 +124,81 @@ def _described(session: Session, assignment: Assignment) -> tuple[audit.Target, 
     else:
         cohort = session.get(Cohort, assignment.cohort_id)
         to = f"cohort {cohort.name if cohort is not None else assignment.cohort_id}"
-    described = {"kind": assignment.kind, "item": assignment.item_id, "to": to, "due_on": assignment.due_on.isoformat()}
+    described: dict[str, Any] = {"kind": assignment.kind, "item": assignment.item_id, "to": to,
+                                 "due_on": assignment.due_on.isoformat()}
+    if assignment.due_after_days is not None:
+        described["due_after_days"] = assignment.due_after_days
     return audit.Target("assignment", assignment.id, f"{assignment.kind} {assignment.item_id} → {to}"), described
+
+
+def resolve_due(session: Session, user: User, days: int) -> date:
+    """The one place a relative due date becomes a date: ``days`` after the person's start date, or after the
+    organisation's today while it is unknown (provisional: ``set_start_date`` resolves it again)."""
+    return due_after_start(user.start_date or organisation_today(session), days)
+
+
+def set_start_date(session: Session, user: User, start: date) -> int:
+    """Set the day a person starts and resolve their relative due dates again; how many moved."""
+    user.start_date = start
+    moved = 0
+    for assignment in session.scalars(select(Assignment).where(Assignment.user_id == user.id,
+                                                                Assignment.due_after_days.is_not(None))):
+        due_on = due_after_start(start, assignment.due_after_days)  # type: ignore[arg-type]
+        if assignment.due_on != due_on:
+            assignment.due_on = due_on
+            moved += 1
+    session.flush()
+    return moved
+
+
+def start_if_unknown(session: Session, user: User) -> None:
+    """On signing in: a person with no start date starts today (the organisation's)."""
+    if user.start_date is None:
+        set_start_date(session, user, organisation_today(session))
+
+
+def cohort_learners(session: Session, cohort_id: int) -> list[User]:
+    """The members of a cohort, in id order (only learners join cohorts)."""
+    if session.get(Cohort, cohort_id) is None:
+        raise InvalidInput("There is no such cohort.", field="cohort_id")
+    return list(session.scalars(select(User).where(User.cohort_id == cohort_id).order_by(User.id)))
+
+
+def get_assignment(session: Session, assignment_id: int) -> Assignment:
+    """One assignment, or NotFound."""
+    return queries.get_or_not_found(session, Assignment, assignment_id, "assignment")
+
+
+def track_items(track_id: str, catalog: Catalog, quizzes: QuizBank) -> list[tuple[str, str]]:
+    """(kind, id) of every module of a track, each followed by its quizzes, in path order."""
+    items: list[tuple[str, str]] = []
+    for module in catalog.modules_in(track_id):
+        items.append(("module", module.id))
+        items.extend(("quiz", q.id) for q in quizzes.for_module(module.id))
+    return items
+
+
+def assign_track(
+    session: Session, *, track_id: str, due_on: date, catalog: Catalog, quizzes: QuizBank,
+    user_id: int | None = None, cohort_id: int | None = None, created_by_id: int | None = None,
+    due_after_days: int | None = None,
+) -> tuple[list[Assignment], int]:
+    """Assign every module and quiz of a track at once: one assignment each (audited each), skipping what the same
+    learner or cohort already has assigned.  (created, skipped)."""
+    if catalog.track(track_id) is None:
+        raise InvalidInput(f"There is no track '{track_id}' in the course.", field="item")
+    items = track_items(track_id, catalog, quizzes)
+    if not items:
+        raise InvalidInput("That track has no modules yet.", field="item")
+    target = Assignment.user_id == user_id if user_id is not None else Assignment.cohort_id == cohort_id
+    existing = set(session.execute(select(Assignment.kind, Assignment.item_id).where(target)).tuples())
+    created = [
+        create_assignment(session, kind=kind, item_id=item_id, due_on=due_on, catalog=catalog, quizzes=quizzes,
+                          user_id=user_id, cohort_id=cohort_id, created_by_id=created_by_id,
+                          due_after_days=due_after_days)
+        for kind, item_id in items if (kind, item_id) not in existing
+    ]
+    return created, len(items) - len(created)
 
 
 def delete_assignment(session: Session, assignment_id: int, *, actor_id: int | None = None) -> None:
@@ -184,7 +268,7 @@ def assignments_page(
     rows, total = fetch_page(
         session,
         select(Assignment.id, Assignment.kind, Assignment.item_id, Assignment.due_on, Assignment.user_id,
-               User.display_name, User.email, Assignment.cohort_id, Cohort.name)
+               User.display_name, User.email, Assignment.cohort_id, Cohort.name, Assignment.due_after_days)
         .outerjoin(User, User.id == Assignment.user_id)
         .outerjoin(Cohort, Cohort.id == Assignment.cohort_id)
         .order_by(Assignment.due_on, Assignment.id),
@@ -195,6 +279,7 @@ def assignments_page(
             id=r.id, kind=r.kind, item_id=r.item_id,
             title=item_title(r.kind, r.item_id, catalog, quizzes) or r.item_id, due_on=r.due_on,
             user_id=r.user_id, user_name=r.display_name, user_email=r.email, cohort_id=r.cohort_id, cohort_name=r.name,
+            due_after_days=r.due_after_days,
         )
         for r in rows
     ], total

@@ -41,7 +41,7 @@ from ..persistence import queries
 from ..persistence.base import utcnow
 from ..persistence.models import Attempt, AttemptGrant, AttemptItem, AttemptRequest
 from ..persistence.queries import Reader
-from . import lti_grades
+from . import certificates, lti_grades
 from .versions import bump
 
 
@@ -270,13 +270,19 @@ _CLAIM = (
 _ITEMS = insert(cast_type(Table, AttemptItem.__table__))
 
 
-def record_submission(session: Session, attempt_id: int, user_id: int, quiz_id: str,
-                      submission: Submission) -> datetime | None:
+def record_submission(session: Session, attempt_id: int, user_id: int, quiz_id: str, submission: Submission, *,
+                      catalog: Catalog | None = None, rule: CompletionRule | None = None) -> datetime | None:
     """Record a graded submission exactly once: one conditional UPDATE (the lock: of two racing submits only one
     sees a row count of 1), one INSERT of every graded item, and the learner's data version; the time recorded, or
-    None when the attempt was no longer open (the first submit stands).  The caller commits."""
+    None when the attempt was no longer open (the first submit stands).  The caller commits.
+
+    Given the ``catalog`` and the completion ``rule``, a pass that completes the path or a certificate track issues
+    its certificate in the same transaction."""
     result = submission.grade
     now = utcnow()
+    # Only a pass can complete something: read what is complete before it is recorded.
+    awards = catalog is not None and rule is not None and result.passed
+    before = certificates.scopes_now(session, catalog, rule, user_id) if awards else frozenset()  # type: ignore[arg-type]
     claimed = session.execute(_CLAIM, {
         "attempt_id": attempt_id, "at": now, "given": submission.answers, "b_points": float(result.points),
         "b_max_points": float(result.max_points), "b_score": result.score, "b_passed": result.passed})
@@ -287,18 +293,21 @@ def record_submission(session: Session, attempt_id: int, user_id: int, quiz_id: 
             {**item_row(item), "attempt_id": attempt_id, "user_id": user_id, "quiz_id": quiz_id}
             for item in result.items
         ])
+    if awards:
+        certificates.award(session, catalog, rule, user_id, before)  # type: ignore[arg-type]
     bump(session, learners=[user_id])
     lti_grades.queue_scores(session, user_id, quiz_id)  # the score leaves in this transaction's outbox
     return now
 
 
-def submit_attempt(session: Session, quiz: Quiz, attempt: Attempt, answers: Mapping[str, Any]) -> Grade | None:
+def submit_attempt(session: Session, quiz: Quiz, attempt: Attempt, answers: Mapping[str, Any], *,
+                   catalog: Catalog | None = None, rule: CompletionRule | None = None) -> Grade | None:
     """Grade and record an open attempt exactly once; None when it was already submitted (the first submit stands).
 
     ``grade_submission`` then ``record_submission``; the loaded ``attempt`` is given the recorded values (no reload).
     """
     submission = grade_submission(quiz, attempt.layout, attempt.model, answers)
-    at = record_submission(session, attempt.id, attempt.user_id, quiz.id, submission)
+    at = record_submission(session, attempt.id, attempt.user_id, quiz.id, submission, catalog=catalog, rule=rule)
     if at is None:
         return None
     result = submission.grade

@@ -26,6 +26,7 @@ COMMAND_LINE = "command line"
 KINDS = {
     "user.create": "Person added",
     "user.name": "Name changed",
+    "user.email": "Email changed",
     "user.roles": "Access roles changed",
     "user.active": "Activated or deactivated",
     "user.operating_model": "Own operating model changed",
@@ -46,6 +47,7 @@ KINDS = {
     "lti.platform_update": "LTI platform changed",
     "lti.platform_delete": "LTI platform removed",
     "user.company_sign_up": "Signed up through company sign-in",
+    "certificate.revoke": "Certificate revoked",
 }
 
 

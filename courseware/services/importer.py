@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from ..core.access import ACCESS_ROLES, may_join_cohort
 from ..core.errors import CoursewareError, InvalidInput, Problem
 from ..persistence.models import Cohort, User
-from . import accounts, audit, cohorts
+from . import accounts, assignments, audit, cohorts
 
 COLUMNS = ("email", "name", "roles", "cohort", "mentor")
 ROLE_SEPARATOR = re.compile(r"[;|]")
@@ -236,6 +236,7 @@ def import_users(
                 session, email=row.email, display_name=row.name or "", password=None, roles=row.roles or ("learner",),
                 actor_id=actor_id,
             )
+            assignments.set_start_date(session, person, today)  # imported: they start on the day of the import
             by_email[row.email] = person
             summary.created.append((row.email, person.id))
         else:

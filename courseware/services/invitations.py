@@ -17,8 +17,9 @@ from ..core.errors import InvalidInput
 from ..persistence import queries
 from ..persistence.base import utcnow
 from ..persistence.models import AccountToken, User
-from . import accounts, audit, cohorts, outbox, tokens
+from . import accounts, assignments, audit, cohorts, outbox, tokens
 from .importer import ImportSummary, import_users
+from .organisation import organisation_today
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,10 @@ def invite(
         cohorts.set_cohort(session, user, cohort_id, actor_id=actor_id)
     if mentor is not None:
         cohorts.assign_mentor(session, mentor, user, actor_id=actor_id)
+    # Invited: they start with their cohort (if it has not started yet), else on the day of the invitation.
+    invited_on = organisation_today(session)
+    start = user.cohort.start_date if user.cohort is not None else invited_on
+    assignments.set_start_date(session, user, max(start, invited_on))
     _send(session, user, secret=secret, actor_id=actor_id, now=now)
     return user
 

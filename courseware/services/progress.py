@@ -12,6 +12,7 @@ from ..core.progress import CompletionRule, Status, module_state
 from ..persistence import queries
 from ..persistence.base import utcnow
 from ..persistence.models import ModuleProgress
+from . import certificates
 from .versions import bump
 
 
@@ -38,9 +39,17 @@ def complete_module(session: Session, catalog: Catalog, user_id: int, module_id:
     module = catalog.get(module_id)
     if module is None:
         raise NotFound(f"module {module_id}")
-    state = module_state(module, catalog, rule, queries.learner_standing(session, user_id))
+    standing = queries.learner_standing(session, user_id)
+    state = module_state(module, catalog, rule, standing)
     if state.status is Status.LOCKED:
         raise NotYetAvailable(state.locked_reason)
+    marked = _mark_read(session, user_id, module_id)
+    if marked:  # the last module of the path (or of a certificate track) earns its certificate now
+        certificates.award(session, catalog, rule, user_id, certificates.scopes_of(catalog, rule, standing))
+    return marked
+
+
+def _mark_read(session: Session, user_id: int, module_id: str) -> bool:
     now = utcnow()
     result = session.execute(
         update(ModuleProgress)

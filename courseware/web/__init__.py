@@ -13,12 +13,14 @@ def init_web(app: Flask) -> None:
     from .account import bp as account_bp
     from .admin import bp as admin_bp
     from .api import bp as api_bp
+    from .certificates import bp as certificates_bp
     from .company import bp as company_bp
     from .company import providers as company_providers
     from .diagnostic import bp as diagnostic_bp
     from .health import bp as health_bp
     from .lti import bp as lti_bp
     from .mentor import bp as mentor_bp
+    from .search import bp as search_bp
 
     converters.init_app(app)  # before any route is added
     logs.init_app(app)  # first: its request id and timer are there for every other hook
@@ -37,6 +39,8 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(learner.bp)
     app.register_blueprint(quiz.bp)
     app.register_blueprint(kit.bp)
+    app.register_blueprint(search_bp)
+    app.register_blueprint(certificates_bp)
     app.register_blueprint(diagnostic_bp)
     app.register_blueprint(mentor_bp, url_prefix="/mentor")
     app.register_blueprint(admin_bp, url_prefix="/admin")

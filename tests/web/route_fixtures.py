@@ -12,6 +12,7 @@ from courseware.persistence.models import AccountToken, User
 from courseware.services import assignments, cohorts
 from courseware.services.attempts import start_attempt
 from courseware.state import state_of
+from tests.web.routes_certsearch import certificate_ids
 
 
 def route_ids(app: Flask, people: dict[str, Any]) -> dict[str, Any]:
@@ -23,6 +24,7 @@ def route_ids(app: Flask, people: dict[str, Any]) -> dict[str, Any]:
     ids.update(_dashboard_ids(app))
     ids.update(_mail_ids(app))
     ids.update(_note_ids(app, people))
+    ids.update(certificate_ids(app, people))
     return ids
 
 

@@ -123,7 +123,7 @@ def test_assignments_created_for_learner_or_cohort_and_deleted(app: Flask, clien
     db.commit()
     auth.login("admin@example.com")
     form = client.get("/admin/assignments").data.decode()
-    assert '<optgroup label="Modules">' in form and 'value="quiz:scope-check"' in form
+    assert '<optgroup label="Foundations">' in form and 'value="quiz:scope-check"' in form  # grouped by track
     assert "Nothing is assigned yet." in form
 
     ok = client.post("/admin/assignments", data={"item": "module:basics", "learner_email": "learner@example.com",

@@ -10,6 +10,7 @@ from tests.web.route_fixtures import route_ids
 from tests.web.routes_admin import ROUTES as ADMIN_ROUTES
 from tests.web.routes_api import ROUTES as API_ROUTES
 from tests.web.routes_api import api_headers
+from tests.web.routes_certsearch import ROUTES as CERTSEARCH_ROUTES
 from tests.web.routes_foundation import LOGIN
 from tests.web.routes_foundation import ROUTES as FOUNDATION_ROUTES
 from tests.web.routes_kit import ROUTES as KIT_ROUTES
@@ -22,6 +23,7 @@ ROLES = ("anonymous", "learner", "mentor", "manager", "admin")
 TABLE = FOUNDATION_ROUTES + QUIZ_ROUTES + MENTOR_ROUTES + ADMIN_ROUTES + KIT_ROUTES
 TABLE += API_ROUTES
 TABLE += LTI_ROUTES
+TABLE += CERTSEARCH_ROUTES
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -7,9 +7,11 @@ bp = Blueprint("admin", __name__)
 from . import (  # noqa: E402,F401
     assignment_views,
     audit_views,
+    certificate_views,
     cohort_views,
     flag_views,
     invitation_views,
+    lookup_views,
     mentorship_views,
     outbox_views,
     overview_views,

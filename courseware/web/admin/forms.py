@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf.file import FileField
-from wtforms import DateField, EmailField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import DateField, EmailField, HiddenField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms import Form as QueryForm
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from ...core.certificates import MAX_VALIDITY_MONTHS
 from ...core.operating_model import INHERIT_LABEL, LABELS, MODELS
-from ...core.schedule import DEFAULT_TIME_ZONE, time_zone_names
+from ...core.schedule import DEFAULT_TIME_ZONE, MAX_DAYS_AFTER_START, time_zone_names
 from ...services.follow_up import MAX_FLAG
 from ..forms_common import ACCESS_ROLE_CHOICES, Form, MultiCheckboxField
 
@@ -25,6 +26,14 @@ class UserCreateForm(Form):
         "Initial password", validators=[DataRequired(message="Enter a password."), Length(max=200)]
     )
     roles = MultiCheckboxField("Roles", choices=ACCESS_ROLE_CHOICES, default=["learner"])
+
+
+class UserDetailsForm(Form):
+    """A person's name and email, as an admin corrects them."""
+
+    display_name = StringField("Name", validators=[DataRequired(message="Enter a name."), Length(max=120)])
+    email = EmailField("Email", validators=[DataRequired(message="Enter an email."), Length(max=254)],
+                       description="What they sign in with; their password stays the same.")
 
 
 class RolesForm(Form):
@@ -62,19 +71,28 @@ class MentorshipForm(Form):
 class AssignmentForm(Form):
     """A module or quiz, a learner or a cohort, and a due date."""
 
-    item = SelectField("Module or quiz", choices=[], validate_choice=True)
+    item = SelectField("Module, quiz or whole track", choices=[], validate_choice=True)
     learner_email = EmailField("Learner's email", validators=[Optional(), Length(max=254)])
     cohort_id = SelectField("or a whole cohort", choices=[SelectChoice("", "—")], default="")
-    due_on = DateField("Due on", validators=[DataRequired(message="Enter a due date (YYYY-MM-DD).")])
+    due_on = DateField("Due on", validators=[Optional()])
+    due_after_days = IntegerField(
+        "or days after starting", validators=[Optional(), NumberRange(min=0, max=MAX_DAYS_AFTER_START)],
+        description="Each person's own due date: this many days after their start date (set when invited or "
+                    "imported, else the day they first sign in). For a cohort, each member gets their own.")
 
     def validate(self, extra_validators: Any = None) -> bool:
-        """The usual checks, then: exactly one of a learner and a cohort."""
+        """The usual checks, then: exactly one of a learner and a cohort, and one of a date and a number of days."""
         ok = super().validate(extra_validators)
         has_learner, has_cohort = bool((self.learner_email.data or "").strip()), bool(self.cohort_id.data)
         if has_learner == has_cohort:
             message = "Give a learner's email or choose a cohort (one of the two)."
             self.learner_email.errors = [*self.learner_email.errors, message]
-            return False
+            ok = False
+        if (self.due_on.data is None) == (self.due_after_days.data is None) and not self.due_on.errors \
+                and not self.due_after_days.errors:
+            message = "Enter a due date (YYYY-MM-DD) or a number of days after starting (one of the two)."
+            self.due_on.errors = [*self.due_on.errors, message]
+            ok = False
         return ok
 
 
@@ -97,6 +115,11 @@ class SettingsForm(Form):
     time_zone = SelectField(
         "Time zone", default=DEFAULT_TIME_ZONE,
         description="Due dates are calendar days in this zone: an assignment is overdue the day after it is due.",
+    )
+    certificate_months = IntegerField(
+        "Certificates valid for (months)", validators=[Optional(), NumberRange(min=1, max=MAX_VALIDITY_MONTHS)],
+        description="Leave empty for certificates that never expire; 12 asks people to recertify every year. "
+                    "Applies to certificates issued from now on.",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -146,3 +169,11 @@ class ReplyForm(Form):
         validators=[DataRequired(message="Write the reply the learners will read."),
                     Length(max=MAX_FLAG, message=f"Keep the reply under {MAX_FLAG:,} characters.")],
     )
+
+
+class RevokeCertificateForm(Form):
+    """Why a certificate is revoked (the confirmation step: nothing happens until this is sent)."""
+
+    reason = TextAreaField("Reason", validators=[DataRequired(message="Say why the certificate is revoked."),
+                                                 Length(max=500)],
+                           description="Kept in the audit log. The verification page will say “revoked”.")

@@ -7,7 +7,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ...core.errors import InvalidInput
-from ...services import organisation
+from ...services import certificates, organisation
 from ..db import get_db
 from ..forms_common import field_error
 from ..security import access_role_required
@@ -18,18 +18,20 @@ from .forms import SettingsForm
 @bp.route("/settings", methods=["GET", "POST"])
 @access_role_required("admin")
 def settings() -> str | Response:
-    """The organisation's name, default operating model and time zone."""
+    """The organisation's name, default operating model, time zone and how long certificates stay valid."""
     db = get_db()
     if request.method == "GET":
         org = organisation.read_organisation(db)
         form = SettingsForm(formdata=None, data={"name": org.name, "default_model": org.default_model,
-                                                 "time_zone": org.time_zone})
+                                                 "time_zone": org.time_zone,
+                                                 "certificate_months": org.certificate_validity_months})
     else:
         form = SettingsForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
             organisation.update_organisation(db, name=form.name.data or "", default_model=form.default_model.data or "",
                                              time_zone=form.time_zone.data or "", actor_id=current_user.id)
+            certificates.set_validity(db, form.certificate_months.data, actor_id=current_user.id)
         except InvalidInput as exc:
             field_error(form, exc, "name")
         else:

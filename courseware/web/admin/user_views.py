@@ -10,13 +10,14 @@ from ...core.access import ACCESS_ROLE_LABELS, ACCESS_ROLES
 from ...core.errors import InvalidInput
 from ...core.text import without_control_characters
 from ...persistence import queries
+from ...persistence.models import User
 from ...services import accounts, invitations
 from ..db import catalog, get_db
 from ..forms_common import ButtonForm, field_error
 from ..pagination import Page, page_arg, page_size
 from ..security import access_role_required
 from . import bp
-from .forms import RolesForm, UserCreateForm
+from .forms import RolesForm, UserCreateForm, UserDetailsForm
 from .placement_views import placement_context, placement_form_for
 
 
@@ -79,17 +80,53 @@ def user(user_id: int) -> str | Response:
             db.commit()
             flash("Roles saved.", "success")
             return redirect(url_for("admin.user", user_id=found.id))
-    return render_template("admin/user.html", user=found, form=form, button=ButtonForm(),
-                           placement=placement_form_for(found), invitation=invitations.status(db, found),
+    return _user_page(found, form)
+
+
+def _user_page(found: User, form: RolesForm, details: UserDetailsForm | None = None) -> str:
+    details = details or UserDetailsForm(formdata=None, data={"display_name": found.display_name, "email": found.email})
+    return render_template("admin/user.html", user=found, form=form, button=ButtonForm(), details=details,
+                           placement=placement_form_for(found), invitation=invitations.status(get_db(), found),
                            **placement_context(found))
 
 
-@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@bp.route("/users/<int:user_id>/details", methods=["POST"])
 @access_role_required("admin")
-def set_active(user_id: int) -> Response:
-    """Deactivate (ending every session) or reactivate a user."""
+def user_details(user_id: int) -> str | Response:
+    """Correct a person's name and email (each change audited); a taken email is shown on the form."""
     db = get_db()
     found = accounts.get_user(db, user_id)
+    details = UserDetailsForm()
+    if details.validate_on_submit():
+        try:
+            accounts.set_display_name(db, found, details.display_name.data or "", actor_id=current_user.id)
+            accounts.set_email(db, found, details.email.data or "", actor_id=current_user.id)
+        except InvalidInput as exc:
+            db.rollback()
+            field_error(details, exc, "email")
+            found = accounts.get_user(db, user_id)
+        else:
+            db.commit()
+            flash("Name and email saved.", "success")
+            return redirect(url_for("admin.user", user_id=found.id))
+    return _user_page(found, RolesForm(formdata=None, data={"roles": sorted(found.access_roles)}), details)
+
+
+@bp.route("/users/<int:user_id>/active", methods=["GET", "POST"])
+@access_role_required("admin")
+def set_active(user_id: int) -> str | Response:
+    """GET: confirm deactivating (or reactivating); POST: do it (deactivating ends every session)."""
+    db = get_db()
+    found = accounts.get_user(db, user_id)
+    if request.method == "GET":
+        verb = "Deactivate" if found.active else "Reactivate"
+        details = ([f"{found.display_name} ({found.email}) will be signed out everywhere at once and cannot sign in "
+                    "until reactivated. Their progress and history are kept."] if found.active else
+                   [f"{found.display_name} ({found.email}) will be able to sign in again."])
+        return render_template("confirm.html", question=f"{verb} {found.display_name}?", details=details,
+                               action=url_for("admin.set_active", user_id=found.id),
+                               hidden={"active": "0" if found.active else "1"}, button_label=verb,
+                               danger=found.active, cancel=url_for("admin.user", user_id=found.id))
     form = ButtonForm()
     if form.validate_on_submit():
         activate = request.form.get("active") == "1"

@@ -7,7 +7,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ...core.errors import InvalidInput
-from ...services import invitations, passwords, tokens
+from ...services import assignments, invitations, passwords, tokens
 from .. import throttle
 from ..company.providers import company_only
 from ..db import get_db
@@ -37,6 +37,7 @@ def accept_invitation(token: str) -> str | Response:
     if form.validate_on_submit():
         try:
             user = invitations.accept(db, token, name=form.name.data or "", password=form.password.data or "")
+            assignments.start_if_unknown(db, user)
         except tokens.LinkNotUsable as exc:
             db.rollback()
             return _link_problem(exc.state, tokens.INVITE)

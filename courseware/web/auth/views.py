@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from ...core.company_sign_in import email_domain
 from ...persistence.base import utcnow
-from ...services import accounts
+from ...services import accounts, assignments
 from ..company.providers import company_only
 from ..db import get_db
 from ..forms_common import ButtonForm
@@ -37,6 +37,7 @@ def login() -> str | Response:
         user = accounts.authenticate(db, form.email.data or "", form.password.data or "")
         if user is not None:
             user.last_seen_at = utcnow()  # so the first page after signing in need not write it
+            assignments.start_if_unknown(db, user)  # the first sign-in is the start, unless set on invitation
             db.commit()
             sign_in_as(user, remember=bool(form.remember.data))
             return redirect(safe_next(url_for("learner.home")))

@@ -199,12 +199,18 @@ def edit_note(note_id: int) -> str | Response:
     return render_template("mentor/note_edit.html", note=note, form=form, button=ButtonForm())
 
 
-@bp.route("/notes/<int:note_id>/delete", methods=["POST"])
+@bp.route("/notes/<int:note_id>/delete", methods=["GET", "POST"])
 @access_role_required(*NOTE_ROLES)
-def delete_note(note_id: int) -> Response:
-    """Delete one's own note; anyone else's is a 404."""
+def delete_note(note_id: int) -> str | Response:
+    """GET: confirm deleting one's own note; POST: delete it.  Anyone else's is a 404."""
     db = get_db()
     note = notes.own_note(db, note_id, current_user.id)
+    if request.method == "GET":
+        return render_template("confirm.html", question="Delete this note?",
+                               details=[f"Your note of {note.created_at.strftime('%-d %B %Y %H:%M')} UTC. "
+                                        "A deleted note cannot be brought back."],
+                               action=url_for("mentor.delete_note", note_id=note.id), button_label="Delete the note",
+                               cancel=url_for("mentor.mentee", user_id=note.mentee_id) + "#notes")
     if ButtonForm().validate_on_submit():
         notes.delete_note(db, note.id, author_id=current_user.id)
         db.commit()

@@ -181,7 +181,8 @@ def _submit(attempt_id: int) -> Response | tuple[str, int]:
             message = f"Some answers could not be read ({exc}). Check them and submit again."
         else:
             db = get_db()  # the write lock (SQLite) is taken here, after grading
-            attempt_service.record_submission(db, head.id, head.user_id, quiz.id, submission)
+            attempt_service.record_submission(db, head.id, head.user_id, quiz.id, submission,
+                                                   catalog=catalog(), rule=completion())
             db.commit()
             return redirect(url_for("quiz.attempt", attempt_id=head.id))
     elif form.csrf_token.errors:
