@@ -18,8 +18,10 @@ from courseware.persistence.db import make_engine
 from courseware.persistence.models import AttemptRequest, Mentorship, User
 from courseware.services import (
     accounts,
+    api_tokens,
     assignments,
     attempt_grants,
+    calendar,
     follow_up,
     invitations,
     lti,
@@ -82,6 +84,9 @@ def seeded(app: Flask) -> Flask:
         follow_up.flag_question(session, attempt, question_id=quiz.questions[0].id, comment="Key looks off")
         # An invitation (a token and an outbox row) and a reminder already sent (a notice).
         invitations.invite(session, email="newcomer@example.com", secret="test-secret", name="Newcomer")
+        # A personal access token for the API and a calendar feed.
+        api_tokens.create_token(session, learner, scope="read", days=30)
+        calendar.reset(session, learner, secret="test-secret")
         reminders.send(session, [reminders.Planned(learner.id, learner.email, learner.display_name, "reminder",
                                                    (("overdue", "assignment:1"),), {"subject": "backed up"})], utcnow())
         session.commit()
