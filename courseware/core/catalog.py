@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -72,6 +73,12 @@ class Registry:
     def owner_role_label(self, role_id: str) -> str:
         """The human label of an owner role id (the id itself when unknown)."""
         return next((r.label for r in self.owner_roles if r.id == role_id), role_id)
+
+    def in_owner_role_order(self, role_ids: Iterable[str]) -> tuple[str, ...]:
+        """``role_ids`` in the registry's order (unknown ids last, as given): the one order every answer shows."""
+        rank = {r.id: i for i, r in enumerate(self.owner_roles)}
+        ids = list(role_ids)
+        return tuple(sorted(ids, key=lambda r: (rank.get(r, len(rank)), ids.index(r))))
 
     def area_label(self, area_id: str) -> str:
         """The human label of an area id (the id itself when unknown)."""

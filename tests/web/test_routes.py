@@ -8,6 +8,7 @@ from flask import Flask
 from tests.conftest import PASSWORD
 from tests.web.route_fixtures import route_ids
 from tests.web.routes_admin import ROUTES as ADMIN_ROUTES
+from tests.web.routes_drafts_landing import ROUTES as DRAFTS_LANDING_ROUTES
 from tests.web.routes_foundation import LOGIN
 from tests.web.routes_foundation import ROUTES as FOUNDATION_ROUTES
 from tests.web.routes_kit import ROUTES as KIT_ROUTES
@@ -17,6 +18,7 @@ from tests.web.routes_quiz import ROUTES as QUIZ_ROUTES
 ROLES = ("anonymous", "learner", "mentor", "manager", "admin")
 # Each audience keeps its rows in its own module; together they must cover every route.
 TABLE = FOUNDATION_ROUTES + QUIZ_ROUTES + MENTOR_ROUTES + ADMIN_ROUTES + KIT_ROUTES
+TABLE += DRAFTS_LANDING_ROUTES
 
 
 @pytest.mark.parametrize("role", ROLES)

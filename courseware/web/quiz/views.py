@@ -13,13 +13,14 @@ from ...core.progress import finish_first, quiz_missing
 from ...core.quiz import Quiz
 from ...persistence import queries
 from ...persistence.models import Attempt
-from ...services import attempt_grants, follow_up
+from ...services import attempt_grants, drafts, follow_up
 from ...services import attempts as attempt_service
 from ...services.organisation import effective_model
 from ..db import catalog, completion, get_db, quiz_bank
 from ..forms_common import ButtonForm, field_error
 from ..security import csrf
 from . import bp
+from .draft_views import draft_key_for, keep_answers_when_signed_out, saved_label
 from .follow_forms import FlagForm, RequestForm
 from .forms import answers_from_form, attempt_form_class, prefill, question_blocks
 from .result_page import render_result
@@ -131,6 +132,7 @@ def _result(found_quiz: Quiz, attempt: Attempt, flag_form: FlagForm | None = Non
 
 
 @bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
+@keep_answers_when_signed_out  # a submit after the sign-in expired: its answers become the draft
 @login_required
 @csrf.exempt  # the form checks its own token, so an expired one can keep the answers (see below)
 def attempt(attempt_id: int) -> str | Response | tuple[str, int]:
@@ -158,6 +160,7 @@ def attempt(attempt_id: int) -> str | Response | tuple[str, int]:
             except AnswerError as exc:
                 message = f"Some answers could not be read ({exc}). Check them and submit again."
             else:
+                drafts.discard_draft(db, found.id)
                 db.commit()
                 return redirect(url_for("quiz.attempt", attempt_id=found.id))
         elif form.csrf_token.errors:
@@ -166,11 +169,16 @@ def attempt(attempt_id: int) -> str | Response | tuple[str, int]:
             form.csrf_token.errors = []
         else:
             message = "Some answers could not be read. Check them and submit again."
-    elif found.answers:
+    draft = drafts.draft_of(db, found)
+    if request.method == "GET" and draft is not None:  # come back to the answers saved so far
+        form = form_class(data=prefill(quiz, draft.answers))
+    elif request.method == "GET" and found.answers:
         form = form_class(data=prefill(quiz, found.answers))
     return render_template("quiz/take.html", quiz=quiz, attempt=found, form=form,
                            blocks=question_blocks(quiz, found.layout, form, registry), registry=registry,
-                           model=found.model, model_text=MODEL_TEXT[found.model], message=message), (
+                           model=found.model, model_text=MODEL_TEXT[found.model], message=message,
+                           saved=saved_label(draft.saved_at) if draft is not None else "",
+                           draft_key=draft_key_for(found)), (
         200 if message is None else 422)
 
 
