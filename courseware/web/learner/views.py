@@ -8,13 +8,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from ...core.catalog import Module
+from ...core.access import landing, may_open_track
+from ...core.catalog import Module, Track
 from ...core.errors import NotYetAvailable
 from ...core.progress import Status, learner_path, module_state
 from ...persistence import follow_up, queries
 from ...services import progress
 from ...services.assignments import learner_assignments
-from ..db import catalog, completion, get_db, quiz_bank, side_write, today
+from ..db import catalog, get_db, may_open_module, own_completion, quiz_bank, side_write, today
 from ..forms_common import ButtonForm
 from . import bp
 
@@ -39,21 +40,42 @@ def track_url(track_id: str) -> str:
 
 def _load_module(module_id: str) -> Module:
     module = catalog().get(module_id)
-    if module is None:
+    if module is None or not may_open_module(module.id):  # a track for mentors is not there for a learner
         abort(404)
     return module
 
 
+def _load_track(track_id: str) -> Track:
+    found = catalog().track(track_id)
+    if found is None or not may_open_track(found.audience, current_user.access_roles):
+        abort(404)
+    return found
+
+
 @bp.route("/")
 @login_required
-def home() -> str:
+def home() -> str | Response:
+    """Where each person lands (``core/access.landing``): managers and admins the overview, mentors their mentees,
+    learners My path."""
+    page = landing(current_user.access_roles)
+    if page == "overview":
+        return redirect(url_for("admin.overview"))
+    if page == "mentees":
+        return redirect(url_for("mentor.home"))
+    return my_path()
+
+
+@bp.route("/path")
+@login_required
+def my_path() -> str:
     """My path: what is assigned, what mentors and admins said, every track with its progress, and the next module.
 
-    Completion is the course's rule (``core/progress.py``): a module with a quiz counts once the quiz is passed.
+    Completion is the course's rule (``core/progress.py``): a module with a quiz counts once the quiz is passed;
+    the path holds the tracks open to the person (the mentoring track for mentors, managers and admins).
     """
     db = get_db()
-    path = learner_path(catalog(), completion(), queries.learner_standing(db, current_user.id))
-    assigned = learner_assignments(db, current_user.id, catalog(), today(), quizzes=quiz_bank(), rule=completion())
+    path = learner_path(catalog(), own_completion(), queries.learner_standing(db, current_user.id))
+    assigned = learner_assignments(db, current_user.id, catalog(), today(), quizzes=quiz_bank(), rule=own_completion())
     notices = follow_up.learner_notices(db, current_user.id)
     return render_template("learner/home.html", path=path, assignments=assigned, today=today(), notices=notices)
 
@@ -63,10 +85,8 @@ def home() -> str:
 def track(track_id: str) -> str:
     """One track's modules and their states."""
     cat = catalog()
-    found = cat.track(track_id)
-    if found is None:
-        abort(404)
-    path = learner_path(cat, completion(), queries.learner_standing(get_db(), current_user.id))
+    found = _load_track(track_id)
+    path = learner_path(cat, own_completion(), queries.learner_standing(get_db(), current_user.id))
     progress_of = next((t for t in path.tracks if t.track.id == track_id), None)
     return render_template("learner/track.html", track=found, progress=progress_of)
 
@@ -77,12 +97,12 @@ def module(module_id: str) -> str:
     """A module: cached HTML, table of contents, previous/next, and the complete button."""
     found = _load_module(module_id)
     cat = catalog()
-    state = module_state(found, cat, completion(), queries.learner_standing(get_db(), current_user.id))
+    state = module_state(found, cat, own_completion(), queries.learner_standing(get_db(), current_user.id))
     if state.status is Status.AVAILABLE:
         with side_write() as session:
             progress.record_start(session, current_user.id, found.id)
             session.commit()
-    previous, following = cat.neighbours(found.id)
+    previous, following = cat.neighbours(found.id, within=own_completion().module_ids)
     return render_template(
         "learner/module.html", module=found, state=state, previous=previous, following=following,
         track=cat.track(found.track), form=ButtonForm(),
@@ -99,11 +119,11 @@ def complete(module_id: str) -> Response:
         abort(400)
     db = get_db()
     try:
-        newly = progress.complete_module(db, catalog(), current_user.id, found.id, rule=completion())
+        newly = progress.complete_module(db, catalog(), current_user.id, found.id, rule=own_completion())
     except NotYetAvailable as exc:
         flash(str(exc), "warning")
         return redirect(url_for("learner.module", module_id=found.id))
-    gate = completion().gates.get(found.id)
+    gate = own_completion().gates.get(found.id)
     if newly and gate:
         titles = ", ".join(f"“{q.title}”" for q in quiz_bank().for_module(found.id))
         flash(f"“{found.title}” is marked read; it is complete once you pass {titles}.", "success")
@@ -112,5 +132,5 @@ def complete(module_id: str) -> Response:
     db.commit()
     if gate:  # the quiz completes it: that is the next step
         return redirect(url_for("quiz.intro", quiz_id=gate[0]))
-    _, following = catalog().neighbours(found.id)
-    return redirect(url_for("learner.module", module_id=following.id) if following else url_for("learner.home"))
+    _, following = catalog().neighbours(found.id, within=own_completion().module_ids)
+    return redirect(url_for("learner.module", module_id=following.id) if following else url_for("learner.my_path"))

@@ -16,7 +16,7 @@ from ...persistence.models import Attempt
 from ...services import attempt_grants, drafts, follow_up
 from ...services import attempts as attempt_service
 from ...services.organisation import effective_model
-from ..db import catalog, completion, get_db, quiz_bank
+from ..db import catalog, get_db, may_open_module, own_completion, quiz_bank
 from ..forms_common import ButtonForm, field_error
 from ..security import csrf
 from . import bp
@@ -28,7 +28,7 @@ from .result_page import render_result
 
 def _load_quiz(quiz_id: str) -> Quiz:
     quiz = quiz_bank().get(quiz_id)
-    if quiz is None:
+    if quiz is None or (quiz.module and not may_open_module(quiz.module)):  # a mentors' track quiz, for a learner
         abort(404)
     return quiz
 
@@ -59,10 +59,10 @@ def index() -> str:
     db = get_db()
     standings = attempt_service.standings(db, current_user.id)
     learner = queries.learner_standing(db, current_user.id)
-    cat, rule = catalog(), completion()
-    locked = {quiz.id: finish_first(missing) for quiz in quiz_bank() if (missing := quiz_missing(quiz.id, cat, rule, learner))}
-    return render_template("quiz/index.html", quizzes=quiz_bank().quizzes, standings=standings, catalog=cat,
-                           locked=locked)
+    cat, rule = catalog(), own_completion()
+    quizzes = tuple(q for q in quiz_bank().quizzes if not q.module or may_open_module(q.module))
+    locked = {quiz.id: finish_first(missing) for quiz in quizzes if (missing := quiz_missing(quiz.id, cat, rule, learner))}
+    return render_template("quiz/index.html", quizzes=quizzes, standings=standings, catalog=cat, locked=locked)
 
 
 def _intro(quiz: Quiz, request_form: RequestForm | None = None, status: int = 200) -> tuple[str, int]:
@@ -70,7 +70,7 @@ def _intro(quiz: Quiz, request_form: RequestForm | None = None, status: int = 20
     standing = attempt_service.standing_on(db, current_user.id, quiz.id)
     model = effective_model(db, current_user.id)
     past = attempt_service.past_attempts(db, current_user.id, quiz.id)
-    locked = attempt_service.quiz_unavailable(db, quiz, current_user.id, catalog(), completion())
+    locked = attempt_service.quiz_unavailable(db, quiz, current_user.id, catalog(), own_completion())
     return render_template("quiz/intro.html", quiz=quiz, standing=standing, model=model, model_text=MODEL_TEXT[model],
                            past=past, form=ButtonForm(), request_form=request_form or RequestForm(),
                            module=catalog().get(quiz.module or ""), locked=locked), status
@@ -93,7 +93,7 @@ def start(quiz_id: str) -> Response:
     db = get_db()
     try:
         attempt = attempt_service.start_attempt(db, quiz, current_user.id, effective_model(db, current_user.id),
-                                                catalog=catalog(), rule=completion())
+                                                catalog=catalog(), rule=own_completion())
     except (attempt_service.AttemptsExhausted, NotYetAvailable) as exc:
         flash(str(exc), "warning")
         return redirect(url_for("quiz.intro", quiz_id=quiz.id))
