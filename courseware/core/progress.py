@@ -222,3 +222,16 @@ def learner_path(catalog: Catalog, rule: CompletionRule, standing: Standing) -> 
 def quiz_missing(quiz_id: str, catalog: Catalog, rule: CompletionRule, standing: Standing) -> tuple[Module, ...]:
     """The modules to complete before this quiz may be started (empty: it may start)."""
     return missing_modules(rule.requires(quiz_id), catalog, rule.completed(standing.read, standing.passed))
+
+
+def is_new(standing: Standing) -> bool:
+    """Whether a learner has not started yet: no module opened or marked read, no quiz passed (the welcome shows)."""
+    return not (standing.started or standing.read or standing.passed)
+
+
+def assignment_lock(kind: str, item_id: str, catalog: Catalog, rule: CompletionRule, standing: Standing) -> str:
+    """What unlocks an assigned module or quiz, naming the modules to finish first ('' when it is open)."""
+    if kind == "module":
+        module = catalog.get(item_id)
+        return module_state(module, catalog, rule, standing).locked_reason if module is not None else ""
+    return finish_first(quiz_missing(item_id, catalog, rule, standing))

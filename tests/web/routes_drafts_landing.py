@@ -10,6 +10,7 @@ from tests.web.routes_foundation import LOGIN, SIGNED_IN
 ROUTES: list[tuple[str, str, str, dict[str, int]]] = [
     # "/" lands each role on its page (learners: My path, above); everyone's own path is at /path.
     ("GET", "/path", "learner.my_path", {"anonymous": LOGIN, **{role: 200 for role in SIGNED_IN}}),
+    ("POST", "/welcome/dismiss", "learner.dismiss_welcome", {"anonymous": LOGIN, **{role: 302 for role in SIGNED_IN}}),
     # The mentoring track (audience: mentor in the fixture registry) is not there for a learner.
     ("GET", "/tracks/mentoring", "learner.track", {"anonymous": LOGIN, **{role: 200 for role in SIGNED_IN},
                                                    "learner": 404}),

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from ...core.access import landing, may_open_track
 from ...core.catalog import Module, Track
 from ...core.errors import NotYetAvailable
-from ...core.progress import Status, learner_path, module_state
+from ...core.progress import LearnerPath, Status, assignment_lock, is_new, learner_path, module_state
 from ...persistence import follow_up, queries
 from ...services import progress
-from ...services.assignments import learner_assignments
+from ...services.assignments import LearnerAssignment, learner_assignments
+from ...services.welcome import welcome_facts
 from ..db import catalog, get_db, may_open_module, own_completion, quiz_bank, side_write, today
 from ..forms_common import ButtonForm
 from . import bp
 
+WELCOME_DISMISSED = "welcome_dismissed"  # session key: the learner closed the first-visit welcome
 STATUS_LABELS = {"complete": "Complete", "in_progress": "In progress", "available": "Not started", "locked": "Locked"}
 
 
@@ -74,10 +76,39 @@ def my_path() -> str:
     the path holds the tracks open to the person (the mentoring track for mentors, managers and admins).
     """
     db = get_db()
-    path = learner_path(catalog(), own_completion(), queries.learner_standing(db, current_user.id))
-    assigned = learner_assignments(db, current_user.id, catalog(), today(), quizzes=quiz_bank(), rule=own_completion())
+    cat, rule = catalog(), own_completion()
+    standing = queries.learner_standing(db, current_user.id)
+    path = learner_path(cat, rule, standing)
+    assigned = learner_assignments(db, current_user.id, cat, today(), quizzes=quiz_bank(), rule=rule)
+    # What unlocks each assigned module or quiz that is still locked: "Finish “A”, “B” first."
+    locks = {(a.kind, a.item_id): lock for a in assigned
+             if a.exists and not a.done and (lock := assignment_lock(a.kind, a.item_id, cat, rule, standing))}
     notices = follow_up.learner_notices(db, current_user.id)
-    return render_template("learner/home.html", path=path, assignments=assigned, today=today(), notices=notices)
+    welcome = None
+    if is_new(standing) and current_user.has_access_role("learner") and not session.get(WELCOME_DISMISSED):
+        welcome = welcome_facts(db, current_user.id)
+    return render_template("learner/home.html", path=path, assignments=assigned, today=today(), notices=notices,
+                           locks=locks, welcome=welcome, start=_where_to_start(assigned, locks, path),
+                           dismiss_form=ButtonForm())
+
+
+def _where_to_start(assigned: list[LearnerAssignment], locks: dict[tuple[str, str], str],
+                    path: LearnerPath) -> Module | None:
+    """The first assigned module that is open and not done, else the path's next module."""
+    for a in assigned:
+        if a.kind == "module" and a.exists and not a.done and (a.kind, a.item_id) not in locks:
+            return catalog().get(a.item_id)
+    return path.next_module.module if path.next_module else None
+
+
+@bp.route("/welcome/dismiss", methods=["POST"])
+@login_required
+def dismiss_welcome() -> Response:
+    """Hide the first-visit welcome for the rest of this sign-in (it also goes once the learner starts)."""
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    session[WELCOME_DISMISSED] = True
+    return redirect(url_for("learner.my_path"))
 
 
 @bp.route("/tracks/<track_id>")
