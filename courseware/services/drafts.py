@@ -57,6 +57,8 @@ def save_draft(session: Session, quiz: Quiz, attempt: Attempt, answers: Mapping[
 
     Raises DraftRefused for an attempt already submitted or reset, AnswerError for an answer that does not fit.
     """
+    if attempt.state == "reset":
+        raise DraftRefused("This attempt was reset: start the quiz again.")
     if attempt.state != "open" or attempt.submitted_at is not None:
         raise DraftRefused("This attempt is already submitted: its answers can no longer change.")
     clean = {k: v for k, v in check_answers(quiz, answers, _shown(attempt)).items() if v not in (None, "", [], {}, ())}

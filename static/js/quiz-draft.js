@@ -50,7 +50,11 @@
   window.addEventListener("online", function () { if (dirty) { changed(); } });
   // A tab closed (or a page left) within the pause before saving: send the last change with the page.
   window.addEventListener("pagehide", function () {
-    if (dirty && !submitting && navigator.sendBeacon) { navigator.sendBeacon(url, new FormData(form)); }
+    if (dirty && !submitting && navigator.sendBeacon) {
+      var data = new FormData(form);
+      data.append("via", "beacon");  // answered without a redirect or a message for the next page
+      navigator.sendBeacon(url, data);
+    }
   });
   if (status && status.textContent.indexOf("Saved at") !== 0) { say("Your answers are saved as you change them."); }
 }());

@@ -271,3 +271,23 @@ def test_with_csrf_on_the_script_sends_the_token_and_a_forged_post_is_refused(
     assert stale.status_code == 200
     row = draft_row(db, attempt_id(url))
     assert row is not None and row.answers == {"q1": "am"}
+
+
+def test_the_last_change_sent_as_the_tab_closes_is_kept_without_a_message(client: FlaskClient, learner,
+                                                                          db: Session) -> None:  # type: ignore[no-untyped-def]
+    url = start(client)
+    response = client.post(url + "/draft", data={**SOME, "via": "beacon"})  # navigator.sendBeacon: no Accept header
+    assert response.status_code == 200 and response.get_json()["label"].startswith("Saved at")
+    assert draft_row(db, attempt_id(url)) is not None
+    assert "Your answers are saved (" not in client.get("/quizzes").data.decode()  # no flash left for later
+
+
+def test_a_draft_for_a_reset_attempt_is_refused(client: FlaskClient, learner, db: Session) -> None:  # type: ignore[no-untyped-def]
+    url = start(client)
+    found = db.get(Attempt, attempt_id(url))
+    assert found is not None
+    found.state = "reset"
+    db.commit()
+    response = client.post(url + "/draft", data=SOME, headers=JSON)
+    assert response.status_code == 409 and response.get_json()["message"] == "This attempt was reset: start the quiz again."
+    assert draft_row(db, attempt_id(url)) is None

@@ -45,7 +45,8 @@ def draft_key_for(attempt: Attempt) -> str:
 
 
 def _wants_json() -> bool:
-    return request.accept_mimetypes.best == "application/json"
+    """The page's script (JSON), or its last change sent as the tab closes (a beacon: nobody reads a redirect)."""
+    return request.accept_mimetypes.best == "application/json" or request.form.get("via") == "beacon"
 
 
 def _form_for(attempt: Attempt, **kwargs: Any) -> tuple[Any, FlaskForm] | None:
