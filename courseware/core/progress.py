@@ -71,7 +71,7 @@ class CompletionRule:
 def completion_rule(catalog: Catalog, quizzes: Iterable[Quiz] = (), audiences: Collection[str] = ()) -> CompletionRule:
     """The course's completion rule: a module with a quiz is complete when its quizzes are passed, unless
     ``completion: read``; a quiz may start once its module's prerequisites are complete (a quiz without a module,
-    such as a final assessment, once every module of the path is).
+    such as a final assessment, once every module of the learners' path is).
 
     It covers the learners' path (``Catalog.path_modules``): tracks marked for an audience (``audience: mentor``)
     only when ``audiences`` names it — the rule of those people's own path.  Dashboards count learners with the
@@ -87,8 +87,8 @@ def completion_rule(catalog: Catalog, quizzes: Iterable[Quiz] = (), audiences: C
             if module.id in covered:
                 module_quizzes.setdefault(module.id, []).append(quiz.id)
             needed = tuple(p for p in module.prerequisites if catalog.get(p) is not None)
-        else:
-            needed = tuple(m.id for m in modules)
+        else:  # a final assessment: the learners' path, whoever takes it
+            needed = tuple(m.id for m in catalog.path_modules)
         requires.append((quiz.id, needed))
     by_quiz = tuple((m.id, tuple(module_quizzes[m.id])) for m in modules
                     if m.id in module_quizzes and m.completion != "read")
