@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from .core.access import TRACK_AUDIENCES
 from .core.catalog import Catalog
 from .core.diagnostic import Diagnostic
 from .core.progress import CompletionRule, completion_rule
@@ -34,11 +35,14 @@ class AppState:
     diagnostic: Diagnostic | None = None  # content/diagnostic.yaml, when the course has one
     # url_for results of links that never change, per (script root, endpoint, values).
     fixed_urls: dict[tuple[str, str, tuple[tuple[str, str], ...]], str] = field(default_factory=dict)
-    completion: CompletionRule = field(init=False)  # derived from the catalog and the quiz bank
+    completion: CompletionRule = field(init=False)  # derived from the catalog and the quiz bank: learners' path
+    # {audience: the rule of those people's own path, with the tracks marked for them} (core/access.TRACK_AUDIENCES)
+    audience_completion: dict[str, CompletionRule] = field(init=False)
     search: SearchIndex = field(init=False)  # the modules' full-text index, built once at start-up
 
     def __post_init__(self) -> None:
         self.completion = completion_rule(self.catalog, self.quizzes)
+        self.audience_completion = {a: completion_rule(self.catalog, self.quizzes, (a,)) for a in TRACK_AUDIENCES}
         self.search = SearchIndex.build(self.catalog)
 
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from . import strict_yaml
+from .access import TRACK_AUDIENCES
 from .errors import ContentError, Problem
 from .master_raci import MasterRaci, load_master_raci
 from .near_miss import NearMiss, parse_near_miss
@@ -36,6 +38,7 @@ class Track:
     description: str = ""
     core: bool = False  # the short core path a newcomer reads in week one
     certificate: bool = False  # completing this track alone earns a certificate (the whole path always does)
+    audience: str | None = None  # 'mentor': open only to that audience (core/access.TRACK_AUDIENCES), off the path
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,12 @@ class Registry:
     def owner_role_label(self, role_id: str) -> str:
         """The human label of an owner role id (the id itself when unknown)."""
         return next((r.label for r in self.owner_roles if r.id == role_id), role_id)
+
+    def in_owner_role_order(self, role_ids: Iterable[str]) -> tuple[str, ...]:
+        """``role_ids`` in the registry's order (unknown ids last, as given): the one order every answer shows."""
+        rank = {r.id: i for i, r in enumerate(self.owner_roles)}
+        ids = list(role_ids)
+        return tuple(sorted(ids, key=lambda r: (rank.get(r, len(rank)), ids.index(r))))
 
     def area_label(self, area_id: str) -> str:
         """The human label of an area id (the id itself when unknown)."""
@@ -130,8 +139,12 @@ class Catalog:
         """The modules of one track, in order."""
         return tuple(m for m in self.modules if m.track == track_id)
 
-    def neighbours(self, module_id: str) -> tuple[Module | None, Module | None]:
-        """The previous and next module along the whole path."""
+    def neighbours(self, module_id: str, within: Collection[str] | None = None) -> tuple[Module | None, Module | None]:
+        """The previous and next module along the whole path (``within``: only among these module ids)."""
+        if within is not None:
+            path = [m for m in self.modules if m.id in within or m.id == module_id]
+            i = next(n for n, m in enumerate(path) if m.id == module_id)
+            return (path[i - 1] if i > 0 else None, path[i + 1] if i + 1 < len(path) else None)
         i = self._position[module_id]
         return (
             self.modules[i - 1] if i > 0 else None,
@@ -142,6 +155,22 @@ class Catalog:
     def module_ids(self) -> tuple[str, ...]:
         """Every module id in path order."""
         return tuple(m.id for m in self.modules)
+
+    def audience_of(self, module_id: str) -> str | None:
+        """The audience of the module's track (None: everyone's path)."""
+        module = self.get(module_id)
+        track = self.track(module.track) if module is not None else None
+        return track.audience if track is not None else None
+
+    def modules_for(self, audiences: Collection[str] = ()) -> tuple[Module, ...]:
+        """The modules of the tracks open to everyone and to ``audiences``; none given: the learners' path."""
+        closed = {t.id for t in self.registry.tracks if t.audience is not None and t.audience not in audiences}
+        return tuple(m for m in self.modules if m.track not in closed)
+
+    @property
+    def path_modules(self) -> tuple[Module, ...]:
+        """The modules of a learner's path, in order: every track not marked for an audience (what dashboards count)."""
+        return self.modules_for()
 
 
 def display_path(path: Path) -> str:
@@ -252,7 +281,7 @@ def load_registry(content_dir: Path, problems: list[Problem]) -> Registry:
         Track(t["id"], check.field(t, "title", str, default=t["id"]), check.field(t, "order", int, default=0),
               check.field(t, "description", str, required=False, default=""),
               check.field(t, "core", bool, required=False, default=False),
-              check.field(t, "certificate", bool, required=False, default=False))
+              check.field(t, "certificate", bool, required=False, default=False), _audience(t, check))
         for t in entries("tracks")
     )
     owner_roles = tuple(
@@ -269,6 +298,16 @@ def load_registry(content_dir: Path, problems: list[Problem]) -> Registry:
             check.add(strict_yaml.line_of(data, key), f"'{key}' must include {', '.join(missing)}")
     near_miss = parse_near_miss(data, check, {r.id for r in owner_roles})
     return Registry(tuple(sorted(tracks, key=lambda t: (t.order, t.id))), owner_roles, areas, near_miss)
+
+
+def _audience(track: Any, check: _Checker) -> str | None:
+    """A track's ``audience``: absent (everyone), or one of TRACK_AUDIENCES."""
+    value = check.field(track, "audience", str, required=False, default=None)
+    if value is not None and value not in TRACK_AUDIENCES:
+        check.add(strict_yaml.line_of(track, "audience"),
+                  f"'audience' must be one of {', '.join(TRACK_AUDIENCES)} (got '{value}')")
+        return None
+    return value  # type: ignore[no-any-return]
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
@@ -420,6 +459,15 @@ def load_catalog(content_dir: Path | str) -> Catalog:
                 problems.append(Problem(
                     draft.module.path, draft.lines.get(f"prerequisites.{i}", draft.lines["prerequisites"]),
                     f"unknown prerequisite '{dep}'",
+                ))
+    audience = {t.id: t.audience for t in registry.tracks}
+    for draft in drafts.values():  # a learner could never open it: the learners' path would stay locked
+        for i, dep in enumerate(draft.module.prerequisites):
+            if dep in drafts and audience.get(draft.module.track) is None and audience.get(drafts[dep].module.track):
+                problems.append(Problem(
+                    draft.module.path, draft.lines.get(f"prerequisites.{i}", draft.lines["prerequisites"]),
+                    f"prerequisite '{dep}' is in a track for {audience[drafts[dep].module.track]}s only; "
+                    "a module on the learners' path cannot require it",
                 ))
     _find_cycles(drafts, problems)
     _check_certificate_tracks(content_dir, registry, drafts, problems)

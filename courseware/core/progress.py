@@ -50,7 +50,7 @@ class CompletionRule:
 
     @property
     def module_ids(self) -> tuple[str, ...]:
-        """Every module the rule covers (the whole course)."""
+        """Every module the rule covers (a learner's path: the course but tracks marked for an audience)."""
         return tuple(m for m, _ in self.by_quiz) + self.by_reading
 
     def completed(self, read: Collection[str], passed: Collection[str]) -> frozenset[str]:
@@ -68,24 +68,32 @@ class CompletionRule:
         return dict(self.quiz_requires).get(quiz_id, ())
 
 
-def completion_rule(catalog: Catalog, quizzes: Iterable[Quiz] = ()) -> CompletionRule:
+def completion_rule(catalog: Catalog, quizzes: Iterable[Quiz] = (), audiences: Collection[str] = ()) -> CompletionRule:
     """The course's completion rule: a module with a quiz is complete when its quizzes are passed, unless
     ``completion: read``; a quiz may start once its module's prerequisites are complete (a quiz without a module,
-    such as a final assessment, once every module is)."""
+    such as a final assessment, once every module of the learners' path is).
+
+    It covers the learners' path (``Catalog.path_modules``): tracks marked for an audience (``audience: mentor``)
+    only when ``audiences`` names it — the rule of those people's own path.  Dashboards count learners with the
+    learners' rule, so such a track never counts in anyone's completion figures.
+    """
+    modules = catalog.modules_for(audiences)
+    covered = {m.id for m in modules}
     module_quizzes: dict[str, list[str]] = {}
     requires: list[tuple[str, tuple[str, ...]]] = []
     for quiz in quizzes:
         module = catalog.get(quiz.module) if quiz.module else None
         if module is not None:
-            module_quizzes.setdefault(module.id, []).append(quiz.id)
+            if module.id in covered:
+                module_quizzes.setdefault(module.id, []).append(quiz.id)
             needed = tuple(p for p in module.prerequisites if catalog.get(p) is not None)
-        else:
-            needed = catalog.module_ids
+        else:  # a final assessment: the learners' path, whoever takes it
+            needed = tuple(m.id for m in catalog.path_modules)
         requires.append((quiz.id, needed))
-    by_quiz = tuple((m.id, tuple(module_quizzes[m.id])) for m in catalog.modules
+    by_quiz = tuple((m.id, tuple(module_quizzes[m.id])) for m in modules
                     if m.id in module_quizzes and m.completion != "read")
     gated = {m for m, _ in by_quiz}
-    return CompletionRule(by_quiz, tuple(m for m in catalog.module_ids if m not in gated), tuple(requires))
+    return CompletionRule(by_quiz, tuple(m.id for m in modules if m.id not in gated), tuple(requires))
 
 
 @dataclass(frozen=True)
@@ -198,8 +206,10 @@ def learner_path(catalog: Catalog, rule: CompletionRule, standing: Standing) -> 
     done = rule.completed(standing.read, standing.passed)
     tracks = []
     states: list[ModuleState] = []
+    covered = set(rule.module_ids)  # the person's path: the learners', plus their audience's tracks
     for track in catalog.registry.tracks:
-        track_states = tuple(module_state(m, catalog, rule, standing, done) for m in catalog.modules_in(track.id))
+        track_states = tuple(module_state(m, catalog, rule, standing, done) for m in catalog.modules_in(track.id)
+                             if m.id in covered)
         states.extend(track_states)
         if track_states:
             tracks.append(TrackProgress(track, track_states))
@@ -212,3 +222,16 @@ def learner_path(catalog: Catalog, rule: CompletionRule, standing: Standing) -> 
 def quiz_missing(quiz_id: str, catalog: Catalog, rule: CompletionRule, standing: Standing) -> tuple[Module, ...]:
     """The modules to complete before this quiz may be started (empty: it may start)."""
     return missing_modules(rule.requires(quiz_id), catalog, rule.completed(standing.read, standing.passed))
+
+
+def is_new(standing: Standing) -> bool:
+    """Whether a learner has not started yet: no module opened or marked read, no quiz passed (the welcome shows)."""
+    return not (standing.started or standing.read or standing.passed)
+
+
+def assignment_lock(kind: str, item_id: str, catalog: Catalog, rule: CompletionRule, standing: Standing) -> str:
+    """What unlocks an assigned module or quiz, naming the modules to finish first ('' when it is open)."""
+    if kind == "module":
+        module = catalog.get(item_id)
+        return module_state(module, catalog, rule, standing).locked_reason if module is not None else ""
+    return finish_first(quiz_missing(item_id, catalog, rule, standing))

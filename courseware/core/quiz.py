@@ -361,6 +361,6 @@ def make_layout(quiz: Quiz, seed: int, avoid: Collection[str] = ()) -> dict[str,
     layout: dict[str, Any] = {"questions": order(tuple(q.id for q in questions))}
     parts = dict.fromkeys(part for cls in QUESTION_TYPES.values() for part in cls.layout_parts)
     for part in parts:
-        layout[part] = {q.id: order(items) for q in questions
+        layout[part] = {q.id: order(items) if part not in q.owner_role_parts else list(items) for q in questions
                         if part in q.layout_parts and (items := q.layout_items(part))}
     return layout

@@ -147,6 +147,24 @@ class Attempt(Base):
         return f"<Attempt {self.id} {self.quiz_id} #{self.number} {self.state}>"
 
 
+class AttemptDraft(Base):
+    """The answers of an open attempt as saved while the learner works (each change, or "Save and finish later").
+
+    One row per attempt; it outlives the sign-in, the session and the tab, and prefills the attempt when the
+    learner comes back.  Only the learner's own choices are stored (never a key); submitting grades the posted
+    answers, and a submitted or reset attempt takes no draft (``services/drafts.py``).
+    """
+
+    __tablename__ = "attempt_drafts"
+
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), primary_key=True)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<AttemptDraft {self.attempt_id} {len(self.answers)} answers>"
+
+
 class AttemptItem(Base):
     """One graded unit of a submitted attempt: a route question, a split task, a RACI role or a choice question.
 

@@ -72,6 +72,11 @@ def update_organisation(
 _TIME_ZONE = select(Organisation.time_zone).where(Organisation.id == ORGANISATION_ID)
 
 
+def organisation_time_zone(session: Reader) -> str | None:
+    """The organisation's time zone (None: the default), for times shown to people ("Saved at 14:02")."""
+    return session.scalar(_TIME_ZONE)
+
+
 def organisation_today(session: Reader, now: datetime | None = None) -> date:
     """Today's date in the organisation's time zone: the clock every due date is compared against."""
     return today_in(session.scalar(_TIME_ZONE), now)

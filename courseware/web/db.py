@@ -11,10 +11,12 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Flask, current_app, g, request
+from flask_login import current_user
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from ..core.access import audiences_of, may_open_track
 from ..core.catalog import Catalog
 from ..core.progress import CompletionRule
 from ..core.quiz import QuizBank
@@ -74,6 +76,19 @@ def quiz_bank() -> QuizBank:
 def completion() -> CompletionRule:
     """The course's completion rule (which modules their quizzes complete), derived at start-up."""
     return state().completion
+
+
+def own_completion() -> CompletionRule:
+    """The rule of the signed-in person's own path: the learners', with the tracks of their audience (mentors,
+    managers and admins: the mentoring track).  Dashboards, which count learners, use ``completion()``."""
+    audiences = audiences_of(current_user.access_roles) if current_user.is_authenticated else ()
+    return state().audience_completion[audiences[0]] if audiences else state().completion
+
+
+def may_open_module(module_id: str) -> bool:
+    """Whether the signed-in person may open a module (its track is everyone's, or for their audience)."""
+    roles = current_user.access_roles if current_user.is_authenticated else frozenset()
+    return may_open_track(catalog().audience_of(module_id), roles)
 
 
 def close_handles() -> None:

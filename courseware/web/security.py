@@ -58,6 +58,11 @@ class SignedInUser(UserMixin):
     def email(self) -> str:
         return self.user.email
 
+    @property
+    def access_roles(self) -> frozenset[str]:
+        """The access roles the user holds."""
+        return frozenset(self.user.access_roles)
+
     def has_access_role(self, *roles: str) -> bool:
         """Whether the user holds any of these access roles (learner, mentor, admin)."""
         return bool(self.user.access_roles.intersection(roles))

@@ -22,6 +22,7 @@ from courseware.services import (
     assignments,
     attempt_grants,
     calendar,
+    drafts,
     follow_up,
     invitations,
     lti,
@@ -82,6 +83,10 @@ def seeded(app: Flask) -> Flask:
         session.add(AttemptRequest(user_id=learner.id, quiz_id=quiz.id, message="please"))  # a request, as from the page
         follow_up.add_feedback(session, learner_id=learner.id, attempt_id=attempt.id, author_id=mentor.id, body="Close.")
         follow_up.flag_question(session, attempt, question_id=quiz.questions[0].id, comment="Key looks off")
+        # A second attempt, open, with its answers saved so far (a draft).
+        second = start_attempt(session, quiz, learner.id, "separate", seed=8, catalog=catalog,
+                               rule=state_of(app).completion)
+        drafts.save_draft(session, quiz, second, {"q1": "am"})
         # An invitation (a token and an outbox row) and a reminder already sent (a notice).
         invitations.invite(session, email="newcomer@example.com", secret="test-secret", name="Newcomer")
         # A personal access token for the API and a calendar feed.

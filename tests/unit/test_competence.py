@@ -213,10 +213,10 @@ def test_a_question_in_two_pools_and_a_duplicate_pool(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("entry", "expected"), [
-    ("{given: shared, key: boss, credit: 0.5}", ":66: near_miss: unknown role 'boss'"),
-    ("{given: shared, key: am, credit: 1.5}", ":66: near_miss: credit 1.5 is outside 0..1"),
-    ("{given: shared, key: am, credit: -0.25}", ":66: near_miss: credit -0.25 is outside 0..1"),
-    ("{given: am, key: am, credit: 0.5}", ":66: near_miss: 'am' is the key itself, which earns full credit"),
+    ("{given: shared, key: boss, credit: 0.5}", ":67: near_miss: unknown role 'boss'"),
+    ("{given: shared, key: am, credit: 1.5}", ":67: near_miss: credit 1.5 is outside 0..1"),
+    ("{given: shared, key: am, credit: -0.25}", ":67: near_miss: credit -0.25 is outside 0..1"),
+    ("{given: am, key: am, credit: 0.5}", ":67: near_miss: 'am' is the key itself, which earns full credit"),
 ])
 def test_registry_near_miss_problems_name_file_and_line(tmp_path: Path, entry: str, expected: str) -> None:
     content = tmp_path / "content"

@@ -23,7 +23,7 @@ ROUTES: list[tuple[str, str, str, dict[str, int]]] = [
     ("GET", "/readyz", "health.readyz", _signed_in(200, anonymous=200)),
     ("GET", "/login", "auth.login", _signed_in(302, anonymous=200)),
     ("GET", "/logout", "auth.logout", _signed_in(200, anonymous=302)),
-    ("GET", "/", "learner.home", _signed_in(200)),
+    ("GET", "/", "learner.home", {**_signed_in(302), "learner": 200}),  # others land on their page (routes_drafts_landing)
     ("GET", "/tracks/foundations", "learner.track", _signed_in(200)),
     ("GET", "/tracks/nope", "learner.track", _signed_in(404)),
     ("GET", "/modules/intro", "learner.module", _signed_in(200)),

@@ -11,6 +11,7 @@ from tests.web.routes_admin import ROUTES as ADMIN_ROUTES
 from tests.web.routes_api import ROUTES as API_ROUTES
 from tests.web.routes_api import api_headers
 from tests.web.routes_certsearch import ROUTES as CERTSEARCH_ROUTES
+from tests.web.routes_drafts_landing import ROUTES as DRAFTS_LANDING_ROUTES
 from tests.web.routes_foundation import LOGIN
 from tests.web.routes_foundation import ROUTES as FOUNDATION_ROUTES
 from tests.web.routes_kit import ROUTES as KIT_ROUTES
@@ -24,6 +25,7 @@ TABLE = FOUNDATION_ROUTES + QUIZ_ROUTES + MENTOR_ROUTES + ADMIN_ROUTES + KIT_ROU
 TABLE += API_ROUTES
 TABLE += LTI_ROUTES
 TABLE += CERTSEARCH_ROUTES
+TABLE += DRAFTS_LANDING_ROUTES
 
 
 @pytest.mark.parametrize("role", ROLES)

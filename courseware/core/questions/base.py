@@ -217,6 +217,9 @@ class Question(ABC, Generic[AnswerT]):
     routes_work: ClassVar[bool] = False  # its items send work to an owner role: a wrong one is a misroute
     item_heading: ClassVar[str] = ""  # the result table's first column ('Task', 'Role'…)
     layout_parts: ClassVar[tuple[str, ...]] = ()  # lists an attempt freezes (and shuffles), e.g. ("options",)
+    # Of those, the lists of owner roles: frozen (so a changed list shows), never shuffled, and always shown in the
+    # registry's order, so the AM/PM/Shared/PMO columns stand in one place on every question of every attempt.
+    owner_role_parts: ClassVar[tuple[str, ...]] = ()
     schema_properties: ClassVar[Mapping[str, Any]] = {}  # JSON Schema of the type's own keys
     schema_required: ClassVar[tuple[str, ...]] = ()
     schema_defs: ClassVar[Mapping[str, Any]] = {}  # extra $defs its properties refer to

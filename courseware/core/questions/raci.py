@@ -126,8 +126,9 @@ class RaciQuestion(Question[dict[str, str]]):
         return tuple(breaks)
 
     def inputs(self, layout: Layout, registry: Registry) -> tuple[Input, ...]:
-        """A radio group of letters per owner role."""
-        return tuple(Input(role, registry.owner_role_label(role), LETTER_CHOICES) for role in self.owner_roles)
+        """A radio group of letters per owner role, roles in the registry's order."""
+        return tuple(Input(role, registry.owner_role_label(role), LETTER_CHOICES)
+                     for role in registry.in_owner_role_order(self.owner_roles))
 
     def answer_from_inputs(self, values: Mapping[str, InputValue]) -> dict[str, str] | None:
         """The letter chosen for each answered owner role."""

@@ -20,7 +20,6 @@ from .base import (
     Question,
     by_model_schema,
     common_fields,
-    layout_order,
 )
 from .owner_roles import owner_role_words, simulated_owner_role
 
@@ -34,6 +33,7 @@ class RouteQuestion(Question[str]):
     type: ClassVar[str] = "route"
     routes_work: ClassVar[bool] = True
     layout_parts: ClassVar[tuple[str, ...]] = ("options",)
+    owner_role_parts: ClassVar[tuple[str, ...]] = ("options",)
     schema_properties: ClassVar[Mapping[str, Any]] = {
         "options": {"$ref": "#/$defs/roleList"},
         "answer": {"$ref": "#/$defs/id"},
@@ -87,12 +87,12 @@ class RouteQuestion(Question[str]):
         return (self.near_miss_item("", self.area, self.key(model), answer, self.points),)
 
     def layout_items(self, part: str) -> tuple[str, ...]:
-        """The options (the only list it shuffles)."""
+        """The options (frozen with the attempt, shown in the registry's order)."""
         return self.options if part == "options" else ()
 
     def inputs(self, layout: Layout, registry: Registry) -> tuple[Input, ...]:
-        """One radio group of owner roles."""
-        order = layout_order(layout, "options", self.id, self.options)
+        """One radio group of owner roles, in the registry's order (never shuffled: the same place every time)."""
+        order = registry.in_owner_role_order(self.options)
         return (Input("", "Your answer", tuple((r, registry.owner_role_label(r)) for r in order)),)
 
     def answer_from_inputs(self, values: Mapping[str, InputValue]) -> str | None:

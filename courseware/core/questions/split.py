@@ -75,6 +75,7 @@ class SplitQuestion(Question[dict[str, str]]):
     routes_work: ClassVar[bool] = True
     item_heading: ClassVar[str] = "Task"
     layout_parts: ClassVar[tuple[str, ...]] = ("options", "tasks")
+    owner_role_parts: ClassVar[tuple[str, ...]] = ("options",)
     schema_properties: ClassVar[Mapping[str, Any]] = {
         "options": {"$ref": "#/$defs/roleList"},
         "tasks": {"type": "array", "minItems": 1, "items": TASK_SCHEMA},
@@ -155,8 +156,8 @@ class SplitQuestion(Question[dict[str, str]]):
         return tuple(t.id for t in self.tasks) if part == "tasks" else ()
 
     def inputs(self, layout: Layout, registry: Registry) -> tuple[Input, ...]:
-        """A radio group of owner roles per task."""
-        roles = tuple((r, registry.owner_role_label(r)) for r in layout_order(layout, "options", self.id, self.options))
+        """A radio group of owner roles per task (tasks in the attempt's order, roles in the registry's)."""
+        roles = tuple((r, registry.owner_role_label(r)) for r in registry.in_owner_role_order(self.options))
         order = layout_order(layout, "tasks", self.id, self.layout_items("tasks"))
         return tuple(Input(task_id, self.item_text(task_id) or task_id, roles) for task_id in order)
 

@@ -25,7 +25,7 @@ from .placement_views import placement_context, placement_form_for
 @access_role_required("admin")
 def index() -> str:
     """The admin home: counts and links."""
-    return render_template("admin/index.html", users=queries.count_users(get_db()), modules=len(catalog().modules))
+    return render_template("admin/index.html", users=queries.count_users(get_db()), modules=len(catalog().path_modules))
 
 
 @bp.route("/users")

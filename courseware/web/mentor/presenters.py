@@ -150,7 +150,7 @@ def mentee_view(
     """Build the mentee page model (``today`` in the organisation's zone decides overdue; ``now`` ends the chart)."""
     progress = {m.module_id: m for m in detail.modules}
     modules = []
-    for module in catalog.modules:
+    for module in catalog.path_modules:  # a learner's path: tracks for an audience are not theirs
         event = progress.get(module.id)
         modules.append(ModuleLine(module, _module_status(event, module.id in rule.gates),
                                   event.started_at if event else None, event.completed_at if event else None))
@@ -169,7 +169,7 @@ def mentee_view(
                        a.done, is_overdue(a.due_on, today, a.done))
         for a in detail.assignments
     ]
-    return MenteeView(detail.header, modules, _steps(modules, len(catalog.modules), now), attempts,
+    return MenteeView(detail.header, modules, _steps(modules, len(catalog.path_modules), now), attempts,
                       areas if areas.rows else None, misroutes, notes, detail.notes_total, assignments)
 
 
@@ -228,7 +228,7 @@ def module_columns(catalog: Catalog, quizzes: QuizBank, stats: list[dashboards.M
     by_module = {s.module_id: s for s in stats}
     by_quiz = {s.quiz_id: s for s in quiz_stats}
     columns = []
-    for number, module in enumerate(catalog.modules, start=1):
+    for number, module in enumerate(catalog.path_modules, start=1):
         stat = by_module.get(module.id)
         module_quizzes = quizzes.for_module(module.id)
         quiz = module_quizzes[0] if module_quizzes else None
@@ -271,5 +271,5 @@ def hard_questions(quizzes: QuizBank, stats: list[dashboards.QuestionStat]) -> l
 
 def heatmap_cells(catalog: Catalog, rows: list[dashboards.HeatmapRow]) -> list[tuple[dashboards.HeatmapRow, list[str]]]:
     """Each learner with one status per module of the course, in path order."""
-    return [(row, [row.cells.get(m.id, "not_started") for m in catalog.modules]) for row in rows]
+    return [(row, [row.cells.get(m.id, "not_started") for m in catalog.path_modules]) for row in rows]
 

@@ -108,7 +108,7 @@ def home() -> str:
         table = _mentee_table(args, number, per_page)
         requests = follow_up.pending_attempt_requests(reader(), mentor_id, limit=per_page)
         return {"page": Page(table.rows, number, per_page, table.total), "table": table, "args": args,
-                "columns": COLUMNS, "modules": len(catalog().module_ids), "requests": requests}
+                "columns": COLUMNS, "modules": len(catalog().path_modules), "requests": requests}
 
     if mentor_id is None:
         return render_template("mentor/home.html", **context())
@@ -123,7 +123,7 @@ def export() -> Response:
     """The mentee table as CSV: the same filter and order as the page, every page."""
     args = table_args()
     table = _mentee_table(args, 1, None)
-    modules = len(catalog().module_ids)
+    modules = len(catalog().path_modules)
     rows = (
         [r.name, r.email, r.cohort or "", r.modules_completed, modules, r.quizzes_passed,
          "" if r.average_best is None else f"{r.average_best:.1f}",
@@ -151,7 +151,7 @@ def mentee_page(user_id: int, form: NoteForm | None = None, grant_form: GrantFor
                            scoped=viewer() is not None, min_group=current_app.config["COHORT_MIN_GROUP"],
                            may_grant=current_user.has_access_role(*ATTEMPT_ROLES), quizzes=quizzes,
                            grant_form=grant_form, grant_quiz=grant_quiz, blank_grant=GrantForm(formdata=None),
-                           total_modules=len(catalog().modules)), status
+                           total_modules=len(catalog().path_modules)), status
 
 
 @bp.route("/mentees/<int:user_id>")

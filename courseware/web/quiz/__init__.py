@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("quiz", __name__)
 
-from . import views  # noqa: E402,F401
+from . import draft_views, views  # noqa: E402,F401

@@ -13,14 +13,15 @@ from ...core.operating_model import DESCRIPTIONS as MODEL_TEXT
 from ...core.progress import finish_first, quiz_missing
 from ...core.quiz import Quiz
 from ...persistence import queries
-from ...persistence.models import Attempt
-from ...services import attempt_grants, follow_up
+from ...persistence.models import Attempt, AttemptDraft
+from ...services import attempt_grants, drafts, follow_up
 from ...services import attempts as attempt_service
 from ...services.organisation import effective_model
-from ..db import catalog, completion, get_db, quiz_bank, reader
+from ..db import catalog, get_db, may_open_module, own_completion, quiz_bank, reader
 from ..forms_common import ButtonForm, field_error
 from ..security import csrf
 from . import bp
+from .draft_views import draft_key_for, keep_answers_when_signed_out, saved_label
 from .follow_forms import FlagForm, RequestForm
 from .forms import answers_from_form, attempt_form_class, prefill, question_blocks
 from .result_page import render_result
@@ -28,7 +29,7 @@ from .result_page import render_result
 
 def _load_quiz(quiz_id: str) -> Quiz:
     quiz = quiz_bank().get(quiz_id)
-    if quiz is None:
+    if quiz is None or (quiz.module and not may_open_module(quiz.module)):  # a mentors' track quiz, for a learner
         abort(404)
     return quiz
 
@@ -59,10 +60,10 @@ def index() -> str:
     db = get_db()
     standings = attempt_service.standings(db, current_user.id)
     learner = queries.learner_standing(db, current_user.id)
-    cat, rule = catalog(), completion()
-    locked = {quiz.id: finish_first(missing) for quiz in quiz_bank() if (missing := quiz_missing(quiz.id, cat, rule, learner))}
-    return render_template("quiz/index.html", quizzes=quiz_bank().quizzes, standings=standings, catalog=cat,
-                           locked=locked)
+    cat, rule = catalog(), own_completion()
+    quizzes = tuple(q for q in quiz_bank().quizzes if not q.module or may_open_module(q.module))
+    locked = {quiz.id: finish_first(missing) for quiz in quizzes if (missing := quiz_missing(quiz.id, cat, rule, learner))}
+    return render_template("quiz/index.html", quizzes=quizzes, standings=standings, catalog=cat, locked=locked)
 
 
 def _intro(quiz: Quiz, request_form: RequestForm | None = None, status: int = 200) -> tuple[str, int]:
@@ -70,7 +71,7 @@ def _intro(quiz: Quiz, request_form: RequestForm | None = None, status: int = 20
     standing = attempt_service.standing_on(db, current_user.id, quiz.id)
     model = effective_model(db, current_user.id)
     past = attempt_service.past_attempts(db, current_user.id, quiz.id)
-    locked = attempt_service.quiz_unavailable(db, quiz, current_user.id, catalog(), completion())
+    locked = attempt_service.quiz_unavailable(db, quiz, current_user.id, catalog(), own_completion())
     return render_template("quiz/intro.html", quiz=quiz, standing=standing, model=model, model_text=MODEL_TEXT[model],
                            past=past, form=ButtonForm(), request_form=request_form or RequestForm(),
                            module=catalog().get(quiz.module or ""), locked=locked), status
@@ -93,7 +94,7 @@ def start(quiz_id: str) -> Response:
     db = get_db()
     try:
         attempt = attempt_service.start_attempt(db, quiz, current_user.id, effective_model(db, current_user.id),
-                                                catalog=catalog(), rule=completion())
+                                                catalog=catalog(), rule=own_completion())
     except (attempt_service.AttemptsExhausted, NotYetAvailable) as exc:
         flash(str(exc), "warning")
         return redirect(url_for("quiz.intro", quiz_id=quiz.id))
@@ -132,6 +133,7 @@ def _result(found_quiz: Quiz, attempt: Attempt, flag_form: FlagForm | None = Non
 
 
 @bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
+@keep_answers_when_signed_out  # a submit after the sign-in expired: its answers become the draft
 @login_required
 @csrf.exempt  # the form checks its own token, so an expired one can keep the answers (see below)
 def attempt(attempt_id: int) -> str | Response | tuple[str, int]:
@@ -149,16 +151,24 @@ def attempt(attempt_id: int) -> str | Response | tuple[str, int]:
         return redirect(url_for("quiz.intro", quiz_id=quiz.id))
     registry = catalog().registry
     form_class = attempt_form_class(quiz, found.layout, registry)
-    form = form_class(data=prefill(quiz, found.answers)) if found.answers else form_class()
-    return _take(quiz, found, form, None)
+    draft = drafts.draft_of(db, found)
+    if draft is not None:  # come back to the answers saved so far
+        form = form_class(data=prefill(quiz, draft.answers))
+    elif found.answers:
+        form = form_class(data=prefill(quiz, found.answers))
+    else:
+        form = form_class()
+    return _take(quiz, found, form, None, draft)
 
 
 def _take(quiz: Quiz, found: Attempt | attempt_service.AttemptHead, form: FlaskForm, message: str | None,
-          ) -> tuple[str, int]:
+          draft: AttemptDraft | None = None) -> tuple[str, int]:
     registry = catalog().registry
     return render_template("quiz/take.html", quiz=quiz, attempt=found, form=form,
                            blocks=question_blocks(quiz, found.layout, form, registry), registry=registry,
-                           model=found.model, model_text=MODEL_TEXT[found.model], message=message), (
+                           model=found.model, model_text=MODEL_TEXT[found.model], message=message,
+                           saved=saved_label(draft.saved_at) if draft is not None else "",
+                           draft_key=draft_key_for(found)), (
         200 if message is None else 422)
 
 
@@ -181,8 +191,9 @@ def _submit(attempt_id: int) -> Response | tuple[str, int]:
             message = f"Some answers could not be read ({exc}). Check them and submit again."
         else:
             db = get_db()  # the write lock (SQLite) is taken here, after grading
-            attempt_service.record_submission(db, head.id, head.user_id, quiz.id, submission,
-                                                   catalog=catalog(), rule=completion())
+            if attempt_service.record_submission(db, head.id, head.user_id, quiz.id, submission,
+                                                 catalog=catalog(), rule=own_completion()) is not None:
+                drafts.discard_draft(db, head.id)
             db.commit()
             return redirect(url_for("quiz.attempt", attempt_id=head.id))
     elif form.csrf_token.errors:
