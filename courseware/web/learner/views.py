@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import quote
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -82,6 +83,8 @@ def module(module_id: str) -> str:
         with side_write() as session:
             progress.record_start(session, current_user.id, found.id)
             session.commit()
+        # Opening it started it: the page says so at once (the standing above was read before the write).
+        state = replace(state, status=Status.IN_PROGRESS)
     previous, following = cat.neighbours(found.id)
     return render_template(
         "learner/module.html", module=found, state=state, previous=previous, following=following,
