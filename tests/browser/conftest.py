@@ -20,11 +20,6 @@ AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 SHOTS = REPO / "build" / "browser"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing() -> None:
-    """The suite signs in through a real server; the in-process speed-up of the other tests does not apply."""
-
-
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[site_module.Site]:
     """The app served by gunicorn on a free port, on the real course with the demo organisation seeded."""
