@@ -6,7 +6,7 @@ DEMO_PASSWORD ?= courseware-demo
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint check bench bench-load clean
+.PHONY: run test lint check bench bench-load clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,21 @@ $(OIDC_PEER): tests/peers/oidc/package.json tests/peers/oidc/package-lock.json
 	cd tests/peers/oidc && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-test: $(VENV)/.installed $(OIDC_PEER)
+# The browser suite (tests/browser): axe-core from npm (the lock file's version) and the Debian Chromium.
+BROWSER_DIR := tests/browser
+CHROMIUM := /usr/bin/chromium
+
+$(BROWSER_DIR)/node_modules/.installed: $(BROWSER_DIR)/package.json $(BROWSER_DIR)/package-lock.json
+	@command -v npm >/dev/null || { echo "make test: npm is needed to install axe-core for the browser suite (apt-get install -y npm)"; exit 1; }
+	npm ci --prefix $(BROWSER_DIR) --no-audit --no-fund --loglevel=error
+	touch $@
+
+chromium:
+	@test -x $(CHROMIUM) || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && apt-get install -y -q chromium >/dev/null; } \
+	  || { echo "make test: the browser suite needs Chromium at $(CHROMIUM): apt-get install -y chromium"; exit 1; }
+	@test -x $(CHROMIUM) || { echo "make test: Chromium is still missing at $(CHROMIUM): apt-get install -y chromium"; exit 1; }
+
+test: $(VENV)/.installed $(OIDC_PEER) $(BROWSER_DIR)/node_modules/.installed chromium
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/courseware check
@@ -59,4 +73,4 @@ bench-load: $(VENV)/.installed
 	$(BIN)/python bench/load.py
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache build $(BROWSER_DIR)/node_modules

@@ -8,6 +8,7 @@ goes through ``render_user_markdown``, which keeps fewer features.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -122,7 +123,19 @@ def render_content(text: str, raci: MasterRaci | None = None) -> Rendered:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
-    return Rendered(clean, tuple(headings))
+    return Rendered(_scroll_regions(clean), tuple(headings))
+
+
+# A wide table scrolls inside its own box on a narrow screen; that box takes keyboard focus (so it can be scrolled
+# without a mouse) and is a named region.  Added after sanitising: nh3 keeps none of these attributes.
+_SCROLL_REGION = '<div class="{cls}" tabindex="0" role="region" aria-label="{label}">'
+
+
+def _scroll_regions(clean: str) -> str:
+    """Make each table of sanitised course HTML a focusable scroll region (the RACI tables already have a box)."""
+    out = clean.replace('<div class="raci-wrap">', _SCROLL_REGION.format(cls="raci-wrap", label="Master RACI table"))
+    return re.sub(r"<table>(.*?)</table>", lambda m: _SCROLL_REGION.format(cls="table-scroll", label="Table")
+                  + m.group(0) + "</div>", out, flags=re.DOTALL)
 
 
 def render_user_markdown(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import quote
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
@@ -142,6 +143,8 @@ def module(module_id: str) -> str:
         with side_write() as session:
             progress.record_start(session, current_user.id, found.id)
             session.commit()
+        # Opening it started it: the page says so at once (the standing above was read before the write).
+        state = replace(state, status=Status.IN_PROGRESS)
 
     def context() -> dict[str, object]:
         previous, following = cat.neighbours(found.id, within=own_completion().module_ids)

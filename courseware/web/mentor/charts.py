@@ -129,11 +129,16 @@ class MatrixCell:
 
     @property
     def dark(self) -> bool:
-        """Whether the shade is dark enough to need light text."""
-        return self.alpha > 0.5
+        """Whether the shade is dark enough to need light text (never, with the shades ``shade`` gives)."""
+        return self.alpha > MAX_ALPHA
+
+
+# The shade is #2f6fae over white at this opacity at most: the page's ink (#1d2430) still reads at 4.8:1 on the
+# darkest cell (WCAG AA asks 4.5:1).  White text would need an opacity of 0.98 or more, so every cell keeps the ink.
+MAX_ALPHA = 0.75
 
 
 def shade(count: int, largest: int, diagonal: bool) -> MatrixCell:
     """A cell shaded in proportion to the largest count of its matrix (a faint floor so 1 still shows)."""
-    alpha = round(0.08 + 0.82 * count / largest, 2) if count and largest else 0.0
+    alpha = round(0.08 + (MAX_ALPHA - 0.08) * count / largest, 2) if count and largest else 0.0
     return MatrixCell(count, alpha, diagonal)

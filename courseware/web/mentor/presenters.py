@@ -220,6 +220,7 @@ class HardQuestion:
     text: str
     answers: int
     share: float
+    full: str = ""  # the whole prompt when ``text`` is a part of it (shown on demand)
 
 
 def module_columns(catalog: Catalog, quizzes: QuizBank, stats: list[dashboards.ModuleStat],
@@ -266,7 +267,14 @@ def confusion_tables(catalog: Catalog, cells: list[dashboards.ConfusionCell]) ->
 def hard_questions(quizzes: QuizBank, stats: list[dashboards.QuestionStat]) -> list[HardQuestion]:
     """The hardest questions, in words."""
     return [HardQuestion(quiz_title(quizzes, s.quiz_id), question_text(quizzes, s.quiz_id, s.question_id), s.answers,
-                         100.0 * s.share_correct) for s in stats]
+                         100.0 * s.share_correct, full_prompt(quizzes, s.quiz_id, s.question_id)) for s in stats]
+
+
+def full_prompt(quizzes: QuizBank, quiz_id: str, question_id: str) -> str:
+    """A question's whole scenario ("" when the question is gone)."""
+    quiz = quizzes.get(quiz_id)
+    question = quiz.question(question_id) if quiz is not None else None
+    return " ".join(question.prompt.split()) if question is not None else ""
 
 
 def heatmap_cells(catalog: Catalog, rows: list[dashboards.HeatmapRow]) -> list[tuple[dashboards.HeatmapRow, list[str]]]:

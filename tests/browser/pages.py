@@ -1,0 +1,149 @@
+"""Every page of every role, as URL templates filled with real ids from the demo data.
+
+To add a page: add a ``Page`` row below (its endpoint, a URL template whose ``{names}`` are keys of ``ids``, and
+the roles that open it); if it needs an id the demo data does not have, add it in ``demo_ids``. A GET route that is
+not an HTML page (CSV, JSON, images) goes in ``NOT_PAGES`` with the reason. ``test_every_get_route_is_walked``
+fails when a GET route of the app is in neither list, so a new page cannot be forgotten.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import select
+
+ANONYMOUS = "anonymous"
+LEARNER, MENTOR, MANAGER, ADMIN = "learner", "mentor", "manager", "admin"
+SIGNED_IN = (LEARNER, MENTOR, MANAGER, ADMIN)
+DASHBOARD = (MENTOR, MANAGER, ADMIN)
+EVERYONE = (ANONYMOUS, *SIGNED_IN)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page to open: ``url`` is a template filled from ``ids``; ``name`` names its screenshot."""
+
+    name: str
+    endpoint: str
+    url: str
+    roles: tuple[str, ...]
+
+
+PAGES: list[Page] = [
+    # Signing in and links that arrive by email.
+    Page("login", "auth.login", "/login", (ANONYMOUS,)),
+    Page("forgot-password", "auth.forgot_password", "/password/forgot", (ANONYMOUS,)),
+    Page("reset-password", "auth.reset_password", "/password/reset/{reset_token}", (ANONYMOUS,)),
+    Page("invitation", "auth.accept_invitation", "/invite/{invite_token}", (ANONYMOUS,)),
+    Page("unsubscribe", "account.unsubscribe", "/unsubscribe/{unsubscribe_token}", (ANONYMOUS,)),
+    Page("templates", "kit.templates", "/templates", EVERYONE),
+    # Everyone signed in.
+    Page("home", "learner.home", "/", SIGNED_IN),
+    Page("account", "account.index", "/account", SIGNED_IN),
+    Page("logout", "auth.logout", "/logout", SIGNED_IN),
+    Page("track", "learner.track", "/tracks/{track}", SIGNED_IN),
+    Page("module", "learner.module", "/modules/{module}", SIGNED_IN),
+    Page("module-reading", "learner.module", "/modules/{reading_module}", (LEARNER,)),
+    Page("module-with-images", "learner.module", "/modules/{module_with_image}", (LEARNER,)),
+    Page("quizzes", "quiz.index", "/quizzes", SIGNED_IN),
+    Page("quiz-intro", "quiz.intro", "/quizzes/{quiz}", SIGNED_IN),
+    Page("attempt", "quiz.attempt", "/attempts/{open_attempt}", (LEARNER,)),
+    Page("result", "quiz.attempt", "/attempts/{result}", (LEARNER,)),
+    # Mentors, managers and admins.
+    Page("diagnostic", "diagnostic.questionnaire", "/diagnostic", (MANAGER, ADMIN)),
+    Page("mentor-home", "mentor.home", "/mentor/", DASHBOARD),
+    Page("mentor-cohort", "mentor.cohort", "/mentor/cohorts/{cohort}", DASHBOARD),
+    Page("mentee", "mentor.mentee", "/mentor/mentees/{learner}", DASHBOARD),
+    Page("mentee-attempt", "mentor.mentee_attempt", "/mentor/mentees/{learner}/attempts/{result}", DASHBOARD),
+    Page("edit-note", "mentor.edit_note", "/mentor/notes/{mentor_note}/edit", (MENTOR,)),
+    Page("reports", "mentor.reports", "/mentor/reports", DASHBOARD),
+    Page("reports-quiz", "mentor.reports", "/mentor/reports?quiz={quiz}", DASHBOARD),
+    Page("overview", "admin.overview", "/admin/overview", (MANAGER, ADMIN)),
+    # Admins.
+    Page("admin", "admin.index", "/admin/", (ADMIN,)),
+    Page("users", "admin.users", "/admin/users", (ADMIN,)),
+    Page("new-user", "admin.new_user", "/admin/users/new", (ADMIN,)),
+    Page("user", "admin.user", "/admin/users/{learner}", (ADMIN,)),
+    Page("cohorts", "admin.cohorts", "/admin/cohorts", (ADMIN,)),
+    Page("new-cohort", "admin.new_cohort", "/admin/cohorts/new", (ADMIN,)),
+    Page("cohort", "admin.cohort", "/admin/cohorts/{cohort}", (ADMIN,)),
+    Page("mentorships", "admin.mentorships", "/admin/mentorships", (ADMIN,)),
+    Page("assignments", "admin.assignments", "/admin/assignments", (ADMIN,)),
+    Page("settings", "admin.settings", "/admin/settings", (ADMIN,)),
+    Page("audit", "admin.audit_log", "/admin/audit", (ADMIN,)),
+    Page("invite", "admin.invite", "/admin/invitations/new", (ADMIN,)),
+    Page("import-invitations", "admin.import_invitations", "/admin/invitations/import", (ADMIN,)),
+    Page("outbox", "admin.outbox_page", "/admin/outbox", (ADMIN,)),
+    Page("flags", "admin.flags", "/admin/flags", (ADMIN,)),
+]
+
+# GET routes that are not HTML pages, with why they are not walked.
+NOT_PAGES: dict[str, str] = {
+    "static": "stylesheets and scripts (every page loads them; each request is checked to stay on the site)",
+    "health.healthz": "JSON for load balancers",
+    "health.readyz": "JSON for load balancers",
+    "kit.content_image": "SVG images, shown inside module pages",
+    "kit.template_csv": "a CSV download",
+    "kit.template_markdown": "a Markdown download",
+    "admin.audit_csv": "a CSV download",
+    "admin.overview_csv": "a CSV download",
+    "mentor.export": "a CSV download",
+    "mentor.answers_csv": "a CSV download",
+    "mentor.grades_csv": "a CSV download",
+    "mentor.confusion_csv_view": "a CSV download",
+}
+
+
+def pages_for(role: str) -> list[Page]:
+    return [page for page in PAGES if role in page.roles]
+
+
+def demo_ids(app: Flask, secret: str) -> dict[str, Any]:
+    """The ids and tokens the URL templates name, taken from (and where needed added to) the seeded demo."""
+    from courseware.mail.links import unsubscribe_token
+    from courseware.persistence.models import AccountToken, Attempt, Cohort, ModuleProgress, User
+    from courseware.services import invitations, notes, passwords, tokens
+    from courseware.services.attempts import start_attempt
+    from courseware.state import state_of
+
+    state = state_of(app)
+    catalog = state.catalog
+    with state.sessions() as session:
+        def user(email: str) -> User:
+            found = session.scalar(select(User).where(User.email == email))
+            assert found is not None, email
+            return found
+
+        learner, mentor = user("learner@example.com"), user("mentor@example.com")
+        cohort = session.scalar(select(Cohort).where(Cohort.name == "Autumn 2026 new hires"))
+        assert cohort is not None
+        result = session.scalar(select(Attempt).where(Attempt.user_id == learner.id, Attempt.state == "submitted")
+                                .order_by(Attempt.id.desc()).limit(1))
+        assert result is not None
+        done = set(session.scalars(select(ModuleProgress.module_id).where(ModuleProgress.user_id == learner.id,
+                                                                          ModuleProgress.completed_at.is_not(None))))
+        reading = next(m for m in catalog.module_ids if m not in done)  # the next module on the learner's path
+        quiz = state.quizzes.get(result.quiz_id)
+        assert quiz is not None
+        attempt = start_attempt(session, quiz, learner.id, "separate", catalog=catalog, rule=state.completion)
+        note = notes.add_note(session, mentee_id=learner.id, author_id=mentor.id,
+                              body="Walk through the scope quiz together on Thursday.")
+        invitee = invitations.invite(session, email="new.hire@example.com", secret=secret)
+        invite_row = tokens.latest_invitation(session, invitee.id)
+        assert invite_row is not None
+        passwords.request_reset(session, "learner@example.com", secret=secret)
+        reset_row = session.scalars(select(AccountToken).where(AccountToken.purpose == "reset")
+                                    .order_by(AccountToken.id.desc()).limit(1)).one()
+        ids: dict[str, Any] = {
+            "learner": learner.id, "mentor": mentor.id, "cohort": cohort.id, "result": result.id,
+            "open_attempt": attempt.id, "quiz": result.quiz_id, "mentor_note": note.id,
+            "track": catalog.registry.tracks[0].id, "module": catalog.module_ids[0], "reading_module": reading,
+            "module_with_image": next((m.id for m in catalog.modules if "/content/images/" in m.html), reading),
+            "invite_token": tokens.derive(secret, invite_row.nonce),
+            "reset_token": tokens.derive(secret, reset_row.nonce),
+            "unsubscribe_token": unsubscribe_token(secret, learner.id, "reminders"),
+        }
+        session.commit()
+    return ids
