@@ -21,6 +21,7 @@ from ..core.quiz import Quiz, keys_visible, make_layout
 from ..persistence import queries
 from ..persistence.base import utcnow
 from ..persistence.models import Attempt, AttemptGrant, AttemptItem, AttemptRequest
+from . import xapi as statements
 
 
 class AttemptsExhausted(InvalidInput):
@@ -213,6 +214,7 @@ def submit_attempt(session: Session, quiz: Quiz, attempt: Attempt, answers: Mapp
         for item in result.items
     ])
     session.refresh(attempt)
+    statements.attempt_graded(session, quiz, attempt, result.items)
     return result
 
 

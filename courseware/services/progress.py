@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -12,6 +14,7 @@ from ..core.progress import CompletionRule, Status, module_state
 from ..persistence import queries
 from ..persistence.base import utcnow
 from ..persistence.models import ModuleProgress
+from . import xapi as statements
 
 
 def record_start(session: Session, user_id: int, module_id: str) -> bool:
@@ -40,6 +43,14 @@ def complete_module(session: Session, catalog: Catalog, user_id: int, module_id:
     if state.status is Status.LOCKED:
         raise NotYetAvailable(state.locked_reason)
     now = utcnow()
+    newly = _mark_complete(session, user_id, module_id, now)
+    if newly:
+        statements.module_completed(session, module, user_id, now)
+    return newly
+
+
+def _mark_complete(session: Session, user_id: int, module_id: str, now: datetime) -> bool:
+    """Set the completion time unless already set; True when this call set it."""
     result = session.execute(
         update(ModuleProgress)
         .where(
