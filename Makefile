@@ -16,6 +16,15 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
+# A real Learning Record Store for the xAPI tests: Ralph in a virtual environment of its own (its pinned
+# dependencies stay out of the app's); the tests start it (tests/lrs_peer.py).
+RALPH_VENV := .venv-ralph
+$(RALPH_VENV)/.installed:
+	$(PYTHON) -m venv $(RALPH_VENV)
+	$(RALPH_VENV)/bin/pip install --quiet --upgrade pip
+	$(RALPH_VENV)/bin/pip install --quiet 'ralph-malph[cli,lrs]==5.1.0' requests click-option-group
+	touch $@
+
 # The demo runs in development mode: a generated secret key kept in instance/, cookies over plain http.
 # The worker runs beside gunicorn (email, reminders); without COURSEWARE_MAIL_URL mail lands in instance/mail/.
 # Ctrl-C stops both.
@@ -31,7 +40,7 @@ run: $(VENV)/.installed
 	trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	COURSEWARE_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed $(RALPH_VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/courseware check
@@ -53,4 +62,4 @@ bench-load: $(VENV)/.installed
 	$(BIN)/python bench/load.py
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) $(RALPH_VENV) instance .pytest_cache

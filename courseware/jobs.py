@@ -73,21 +73,33 @@ def make_huey(app: Flask) -> Huey:
 
 
 def make_jobs(app: Flask) -> Jobs:
-    """The queue with its three tasks: deliver now, the minute sweep, and reminders every quarter hour."""
+    """The queue with its three tasks: deliver now, the minute sweep, and reminders every quarter hour.
+
+    Delivering covers both outboxes: mail, and the integration outbox (xAPI statements)."""
+    from .interop.delivery import deliver_due as deliver_integrations
     from .mail.delivery import deliver_due
 
     huey = make_huey(app)
 
+    def deliver_both() -> list[datetime]:
+        """Deliver both outboxes; when their next retries are due."""
+        retries = list(deliver_due(app).retry_at.values())
+        try:
+            retries += deliver_integrations(app).retry_at.values()
+        except Exception:  # noqa: BLE001 - mail must not wait on another system; the sweep tries again
+            log.exception("delivering the integration outbox failed")
+        return retries
+
     def deliver_and_follow_up() -> None:
-        report = deliver_due(app)
-        if report.retry_at:  # the earliest retry, to the second (the sweep runs only once a minute)
-            deliver.schedule(eta=min(report.retry_at.values()))
+        retries = deliver_both()
+        if retries:  # the earliest retry, to the second (the sweep runs only once a minute)
+            deliver.schedule(eta=min(retries))
 
     deliver = huey.task(name="deliver_outbox")(deliver_and_follow_up)
 
     @huey.periodic_task(crontab(minute="*"), name="sweep_outbox")
     def sweep() -> None:
-        deliver_due(app)
+        deliver_both()
 
     @huey.periodic_task(crontab(minute="*/15"), name="send_reminders")
     def send_reminders() -> None:
