@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from ..core.errors import NotFound
 from ..persistence.base import utcnow
 from ..persistence.models import IntegrationMessage
 from ..persistence.paging import fetch_page
@@ -109,9 +110,13 @@ def fail_stale(session: Session, now: datetime, policy: RetryPolicy) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def retry(session: Session, row_id: int, *, actor_id: int | None, now: datetime | None = None) -> IntegrationMessage:
-    """An admin delivers a failed row again: pending now, with a fresh set of tries (audited)."""
+def retry(session: Session, channel: str, row_id: int, *, actor_id: int | None,
+          now: datetime | None = None) -> IntegrationMessage:
+    """An admin delivers a failed row of ``channel`` again: pending now, with a fresh set of tries (audited);
+    NotFound for a row of another channel."""
     row = get_or_not_found(session, IntegrationMessage, row_id, "outbox entry")
+    if row.channel != channel:
+        raise NotFound(f"outbox entry {row_id}")
     if row.status == "failed":
         row.status = "pending"
         row.attempts = 0

@@ -13,10 +13,12 @@ from tests.web.routes_foundation import ROUTES as FOUNDATION_ROUTES
 from tests.web.routes_kit import ROUTES as KIT_ROUTES
 from tests.web.routes_mentor import ROUTES as MENTOR_ROUTES
 from tests.web.routes_quiz import ROUTES as QUIZ_ROUTES
+from tests.web.routes_xapi import ROUTES as XAPI_ROUTES
 
 ROLES = ("anonymous", "learner", "mentor", "manager", "admin")
 # Each audience keeps its rows in its own module; together they must cover every route.
 TABLE = FOUNDATION_ROUTES + QUIZ_ROUTES + MENTOR_ROUTES + ADMIN_ROUTES + KIT_ROUTES
+TABLE += XAPI_ROUTES
 
 
 @pytest.mark.parametrize("role", ROLES)
