@@ -39,6 +39,7 @@ KINDS = {
     "organisation.update": "Settings changed",
     "note.create": "1:1 note written",
     "import.users": "People imported from a CSV",
+    "outbox.retry": "Outbox delivery retried",
 }
 
 

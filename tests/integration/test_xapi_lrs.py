@@ -25,7 +25,7 @@ from courseware.core.quiz import QuizBank
 from courseware.interop.delivery import deliver_due
 from courseware.persistence.base import utcnow
 from courseware.persistence.models import IntegrationMessage
-from courseware.services import attempt_grants, progress
+from courseware.services import attempt_grants, organisation, progress
 from courseware.services.attempts import start_attempt, submit_attempt
 from courseware.services.regrade import regrade_quiz
 from courseware.state import state_of
@@ -214,3 +214,23 @@ def test_without_an_endpoint_nothing_is_recorded(app: Flask, db: Session) -> Non
         assert progress.complete_module(session, state.catalog, user.id, "intro", rule=state.completion) is True
         session.commit()
         assert session.scalars(select(IntegrationMessage)).all() == []
+
+
+def test_the_agency_may_name_learners_by_account(database_url: str, tmp_path: Path) -> None:
+    app = create_app(make_config(database_url, JOBS_FILE=str(tmp_path / "jobs.sqlite3"), BASE_URL=BASE,
+                                 XAPI_ENDPOINT="http://127.0.0.1:9/xAPI/"))  # never delivered in this test
+    state = state_of(app)
+    try:
+        with state.sessions() as session:
+            organisation.update_organisation(session, name="Agency", default_model="hybrid", xapi_actor="account")
+            user = make_user(session, "lee@example.com")
+            progress.complete_module(session, state.catalog, user.id, "intro", rule=state.completion)
+            session.commit()
+            row = session.scalars(select(IntegrationMessage)).one()
+            assert row.payload["actor"] == {"objectType": "Agent", "name": "Lee",
+                                            "account": {"homePage": BASE, "name": str(user.id)}}
+            assert row.payload["context"]["extensions"][f"{BASE}/xapi/extensions/operating-model"] == "hybrid"
+            assert row.subject == f"module:{user.id}:intro" and row.kind == "completed"
+    finally:
+        state.engine.dispose()
+        _empty_tables(database_url)

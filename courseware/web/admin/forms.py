@@ -98,6 +98,12 @@ class SettingsForm(Form):
         "Time zone", default=DEFAULT_TIME_ZONE,
         description="Due dates are calendar days in this zone: an assignment is overdue the day after it is due.",
     )
+    xapi_actor = SelectField(
+        "Learners in xAPI statements", default="mbox",
+        choices=[SelectChoice("mbox", "By email address (mbox)"),
+                 SelectChoice("account", "By an account on this site (their email stays here)")],
+        description="How statements sent to the Learning Record Store name the learner (docs/integrations.md).",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
