@@ -134,18 +134,19 @@ def test_statements_reach_the_lrs_and_an_outage_loses_and_duplicates_nothing(xap
     _learner_takes_quiz(xapi_app, session, "pat@example.com", PERFECT)
     waiting = [r.id for r in _rows(session) if r.status == "pending"]
     assert len(waiting) == 9
-    down = deliver_due(xapi_app, now + timedelta(seconds=1))
+    later = utcnow()  # every row is due from here on
+    down = deliver_due(xapi_app, later + timedelta(seconds=1))
     assert down.sent == [] and down.failed == []
-    assert down.retry_at == {i: now + timedelta(seconds=31) for i in waiting[:3]}  # the pass stops at the first batch
+    assert down.retry_at == {i: later + timedelta(seconds=31) for i in waiting[:3]}  # the pass stops at the first batch
     first = {r.id: r for r in _rows(session)}
     assert all("could not be reached" in (first[i].last_error or "") for i in waiting[:3])
-    assert deliver_due(xapi_app, now + timedelta(seconds=31)).retry_at == {
-        i: now + timedelta(seconds=91) for i in waiting[:3]}
+    assert deliver_due(xapi_app, later + timedelta(seconds=31)).retry_at == {
+        i: later + timedelta(seconds=91) for i in waiting[:3]}
     assert {first[i].status for i in waiting} == {"pending"}
 
     # Back on the same port: everything goes, once.
     lrs.start()
-    back = deliver_due(xapi_app, now + timedelta(seconds=91))
+    back = deliver_due(xapi_app, later + timedelta(seconds=91))
     assert sorted(back.sent) == waiting
     rows = _rows(session)
     assert {r.status for r in rows} == {"sent"}
@@ -156,12 +157,12 @@ def test_statements_reach_the_lrs_and_an_outage_loses_and_duplicates_nothing(xap
 
     # A worker that stopped after the LRS took a batch, before recording it: sent again, still one copy each.
     session.execute(update(IntegrationMessage).where(IntegrationMessage.id.in_(waiting[:3]))
-                    .values(status="sending", claimed_at=now))
+                    .values(status="sending", claimed_at=later))
     session.commit()
-    again = deliver_due(xapi_app, now + timedelta(hours=1))
+    again = deliver_due(xapi_app, later + timedelta(hours=1))
     assert sorted(again.sent) == waiting[:3]
     assert len(_by_id(lrs)) == 18
-    assert deliver_due(xapi_app, now + timedelta(hours=2)).sent == []
+    assert deliver_due(xapi_app, later + timedelta(hours=2)).sent == []
 
 
 def test_a_regrade_and_a_reset_void_what_was_said(xapi_app: Flask, lrs: Ralph, session: Session) -> None:
