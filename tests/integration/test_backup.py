@@ -21,6 +21,7 @@ from courseware.services import (
     assignments,
     attempt_grants,
     follow_up,
+    integration_outbox,
     invitations,
     notes,
     organisation,
@@ -73,6 +74,9 @@ def seeded(app: Flask) -> Flask:
         invitations.invite(session, email="newcomer@example.com", secret="test-secret", name="Newcomer")
         reminders.send(session, [reminders.Planned(learner.id, learner.email, learner.display_name, "reminder",
                                                    (("overdue", "assignment:1"),), {"subject": "backed up"})], utcnow())
+        # A statement for the LRS (the app records them only with XAPI_ENDPOINT set, so written directly here).
+        integration_outbox.enqueue(session, channel="xapi", kind="completed", ref="backed-up", subject="module:1:intro",
+                                   payload={"id": "backed-up"}, user_id=learner.id)
         session.commit()
     return app
 
