@@ -105,6 +105,8 @@ class Organisation(Base):
     data_version: Mapped[int] = mapped_column(default=0, server_default="0")
     # Certificates expire this many months after issue (yearly recertification: 12); None: they never expire.
     certificate_validity_months: Mapped[int | None]
+    # How learners are named in xAPI statements: 'mbox' (their email) or 'account' (their user id on this site).
+    xapi_actor: Mapped[str] = mapped_column(String(8), default="mbox", server_default="mbox")
 
     def __repr__(self) -> str:
         return f"<Organisation {self.name} {self.default_model}>"
@@ -495,6 +497,45 @@ class OutboxMessage(Base):
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.kind} {self.status}>"
+
+
+class IntegrationMessage(Base):
+    """Something for another system (an xAPI statement; later an LTI grade), written in the same transaction as
+    its cause and delivered by the worker through its ``channel``'s delivery function (``interop/delivery.py``).
+
+    The same life as the mail outbox: pending -> sending -> sent, back to pending with a growing delay after a
+    failed try, failed after the last.  ``ref`` is the idempotency key the peer sees (the statement id), unique
+    per channel; ``subject`` groups the rows of one cause (``attempt:12``) with its ``revision``, so a regrade or
+    reset can find and supersede (void) them.
+    """
+
+    __tablename__ = "integration_outbox"
+    __table_args__ = (
+        UniqueConstraint("channel", "ref"),
+        Index("ix_integration_outbox_due", "status", "channel", "next_attempt_at"),
+        Index("ix_integration_outbox_subject", "channel", "subject"),
+        CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))  # 'xapi'
+    kind: Mapped[str] = mapped_column(String(24))  # what it says: 'attempted', 'answered', 'voided'…
+    ref: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(String(64))
+    revision: Mapped[int] = mapped_column(default=0)
+    superseded: Mapped[bool] = mapped_column(default=False)  # voided by a later revision (or a reset)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<IntegrationMessage {self.id} {self.channel} {self.kind} {self.status}>"
 
 
 class SentNotice(Base):

@@ -24,6 +24,7 @@ from courseware.services import (
     calendar,
     drafts,
     follow_up,
+    integration_outbox,
     invitations,
     lti,
     lti_grades,
@@ -94,6 +95,9 @@ def seeded(app: Flask) -> Flask:
         calendar.reset(session, learner, secret="test-secret")
         reminders.send(session, [reminders.Planned(learner.id, learner.email, learner.display_name, "reminder",
                                                    (("overdue", "assignment:1"),), {"subject": "backed up"})], utcnow())
+        # A statement for the LRS (the app records them only with XAPI_ENDPOINT set, so written directly here).
+        integration_outbox.enqueue(session, channel="xapi", kind="completed", ref="backed-up", subject="module:1:intro",
+                                   payload={"id": "backed-up"}, user_id=learner.id)
         session.commit()
     return app
 
