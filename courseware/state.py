@@ -17,6 +17,7 @@ from .core.diagnostic import Diagnostic
 from .core.progress import CompletionRule, completion_rule
 from .core.quiz import QuizBank
 from .core.templates_pack import TemplatePack
+from .persistence import rollups
 
 KEY = "courseware"
 
@@ -37,6 +38,7 @@ class AppState:
 
     def __post_init__(self) -> None:
         self.completion = completion_rule(self.catalog, self.quizzes)
+        rollups.use_rule(self.engine, self.completion)  # the dashboards' rollups follow this course
 
 
 def state_of(app: Any) -> AppState:

@@ -18,7 +18,7 @@ from ..core.errors import InvalidInput, NotFound, NotYetAvailable
 from ..core.grading import Grade, ItemResult, Review, check_answers, grade, review
 from ..core.progress import CompletionRule, finish_first, quiz_missing
 from ..core.quiz import Quiz, keys_visible, make_layout
-from ..persistence import queries
+from ..persistence import queries, rollups
 from ..persistence.base import utcnow
 from ..persistence.models import Attempt, AttemptGrant, AttemptItem, AttemptRequest
 
@@ -212,6 +212,7 @@ def submit_attempt(session: Session, quiz: Quiz, attempt: Attempt, answers: Mapp
         {**item_row(item), "attempt_id": attempt.id, "user_id": attempt.user_id, "quiz_id": quiz.id}
         for item in result.items
     ])
+    rollups.touch(session, learners=[attempt.user_id], attempts=[attempt.id])  # dashboards, before COMMIT
     session.refresh(attempt)
     return result
 
