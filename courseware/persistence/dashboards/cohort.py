@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from ...core.progress import CompletionRule
 from ...core.questions import ROUTED_KINDS
 from ..completion import completions, quiz_completions_by_module, read_complete
-from ..models import AttemptItem, Cohort, ModuleProgress, User
+from ..models import AttemptItem, Cohort, CohortConfusionRollup, CohortQuestionRollup, ModuleProgress, User
 from ..paging import limit_page
 from ..scope import within_scope
 from .sql import as_float, best_scores, count_if, in_ids, of_people
@@ -191,8 +191,21 @@ def quiz_stats(session: Session, cohort_id: int, mentor_id: int | None) -> list[
     return [QuizStat(q, int(n), int(passed or 0), avg) for q, n, passed, avg in rows]
 
 
-def confusion(session: Session, cohort_id: int, mentor_id: int | None) -> list[ConfusionCell]:
-    """Expected role × given role counts per knowledge area, over route questions and split tasks — one query."""
+def confusion(session: Session, cohort_id: int, mentor_id: int | None, *, whole: bool = False) -> list[ConfusionCell]:
+    """Expected role × given role counts per knowledge area, over route questions and split tasks — one query.
+
+    ``whole``: the viewer sees every member, so the cohort's rollup rows answer (``persistence/rollups.py``).
+    """
+    if whole:
+        rolled = CohortConfusionRollup
+        rows = session.execute(
+            select(rolled.area, rolled.expected, rolled.given, rolled.count,
+                   func.sum(rolled.count).over(partition_by=rolled.area),
+                   func.sum(case((rolled.given == rolled.expected, rolled.count), else_=0)).over(partition_by=rolled.area))
+            .where(rolled.cohort_id == cohort_id)
+        ).all()
+        return [ConfusionCell(area, expected, given or None, int(n), int(total), int(correct or 0))
+                for area, expected, given, n, total, correct in rows]
     scope = _scope(cohort_id, mentor_id)
     rows = session.execute(
         select(
@@ -209,25 +222,36 @@ def confusion(session: Session, cohort_id: int, mentor_id: int | None) -> list[C
 
 
 def hardest_questions(session: Session, cohort_id: int, mentor_id: int | None, limit: int = 10,
-                      min_answers: int = MIN_ANSWERS) -> HardestQuestions:
+                      min_answers: int = MIN_ANSWERS, *, whole: bool = False) -> HardestQuestions:
     """The questions with the lowest share of items answered correctly (ties: most answered first), counting only
     questions answered at least ``min_answers`` times, and how many have fewer answers — one query, one pass.
 
     Questions with too few answers sort after the others, so the page's rows come first and the count of the
     rest travels on every row (as a window over the grouped questions).
     """
-    scope = _scope(cohort_id, mentor_id)
-    answers = func.count(distinct(AttemptItem.attempt_id))
-    share = as_float(count_if(AttemptItem.correct.is_(True)) * 1.0 / func.count())
-    enough = case((answers >= min_answers, 0), else_=1)
-    rows = session.execute(
-        select(AttemptItem.quiz_id, AttemptItem.question_id, answers.label("answers"), share.label("share"),
-               func.sum(enough).over().label("too_few"))
-        .where(in_ids(AttemptItem.user_id, select(scope.c.user_id)))
-        .group_by(AttemptItem.quiz_id, AttemptItem.question_id)
-        .order_by(enough, share, answers.desc(), AttemptItem.quiz_id, AttemptItem.question_id)
-        .limit(limit)
-    ).all()
+    if whole:  # the viewer sees every member: the cohort's rollup rows (``persistence/rollups.py``)
+        rolled = CohortQuestionRollup
+        share = as_float(rolled.correct * 1.0 / rolled.items)
+        enough = case((rolled.answers >= min_answers, 0), else_=1)
+        query = (
+            select(rolled.quiz_id, rolled.question_id, rolled.answers.label("answers"), share.label("share"),
+                   func.sum(enough).over().label("too_few"))
+            .where(rolled.cohort_id == cohort_id)
+            .order_by(enough, share, rolled.answers.desc(), rolled.quiz_id, rolled.question_id)
+        )
+    else:
+        scope = _scope(cohort_id, mentor_id)
+        answers = func.count(distinct(AttemptItem.attempt_id))
+        share = as_float(count_if(AttemptItem.correct.is_(True)) * 1.0 / func.count())
+        enough = case((answers >= min_answers, 0), else_=1)
+        query = (
+            select(AttemptItem.quiz_id, AttemptItem.question_id, answers.label("answers"), share.label("share"),
+                   func.sum(enough).over().label("too_few"))
+            .where(AttemptItem.user_id.in_(select(scope.c.user_id)))
+            .group_by(AttemptItem.quiz_id, AttemptItem.question_id)
+            .order_by(enough, share, answers.desc(), AttemptItem.quiz_id, AttemptItem.question_id)
+        )
+    rows = session.execute(query.limit(limit)).all()
     stats = [QuestionStat(r.quiz_id, r.question_id, int(r.answers), float(r.share)) for r in rows
              if r.answers >= min_answers]
     return HardestQuestions(stats, int(rows[0].too_few or 0) if rows else 0, min_answers)
@@ -253,11 +277,14 @@ def cohort_page(
     header = cohort_header(session, cohort_id, mentor_id)
     if header is None:
         return None
+    # Seeing every member (an admin, or a mentor of them all), the cohort's own rollups answer; else the mentor's
+    # mentees in it, a caseload, are aggregated from their rows.
+    whole = header.learners == header.members
     return CohortPage(
         header=header,
         heatmap=heatmap(session, cohort_id, mentor_id, rule=rule, page=page, per_page=per_page),
         modules=module_stats(session, cohort_id, mentor_id, rule),
         quizzes=quiz_stats(session, cohort_id, mentor_id),
-        confusion=confusion(session, cohort_id, mentor_id),
-        hardest=hardest_questions(session, cohort_id, mentor_id, hardest),
+        confusion=confusion(session, cohort_id, mentor_id, whole=whole),
+        hardest=hardest_questions(session, cohort_id, mentor_id, hardest, whole=whole),
     )
