@@ -496,6 +496,34 @@ class LearnerDue(Base):
     open: Mapped[int]
 
 
+class LearnerModule(Base):
+    """A module a learner opened (``started``: a progress row) or completed by the course's completion rule — the
+    heatmap's cells and the cohort page's per-module counts."""
+
+    __tablename__ = "learner_modules"
+    __table_args__ = (Index("ix_learner_modules_cohort", "cohort_id", "module_id", "started", "complete"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    module_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"))
+    started: Mapped[bool]
+    complete: Mapped[bool]
+
+
+class LearnerQuiz(Base):
+    """A quiz a learner submitted (live attempts only): best score, passed, last submitted — per-quiz numbers."""
+
+    __tablename__ = "learner_quizzes"
+    __table_args__ = (Index("ix_learner_quizzes_cohort", "cohort_id", "quiz_id"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    quiz_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"))
+    best: Mapped[float | None] = mapped_column(Float)
+    passed: Mapped[bool]
+    last_submitted: Mapped[datetime | None]
+
+
 class CohortQuestionRollup(Base):
     """Per cohort and question, over every stored answer of the cohort's current members: attempts that answered
     it, items graded, items correct (the cohort page's hardest questions)."""

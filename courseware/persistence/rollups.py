@@ -42,6 +42,7 @@ from sqlalchemy import (
     func,
     insert,
     inspect,
+    literal,
     select,
     union_all,
 )
@@ -50,8 +51,8 @@ from sqlalchemy.orm import Session, UOWTransaction
 
 from ..core.progress import CompletionRule
 from ..core.questions import ROUTED_KINDS
-from .completion import completion_counts
-from .dashboards.sql import of_people, progress_totals, quiz_totals, rule_breaks_by_user
+from .completion import completion_counts, completions
+from .dashboards.sql import best_scores, of_people, progress_totals, quiz_totals, rule_breaks_by_user
 from .models import (
     Assignment,
     Attempt,
@@ -60,6 +61,8 @@ from .models import (
     CohortConfusionRollup,
     CohortQuestionRollup,
     LearnerDue,
+    LearnerModule,
+    LearnerQuiz,
     LearnerRollup,
     ModuleProgress,
     User,
@@ -262,13 +265,54 @@ def due_rows(rule: CompletionRule, ids: list[int] | None) -> Select[Any]:
     )
 
 
+def module_rows(rule: CompletionRule, ids: list[int] | None) -> Select[Any]:
+    """The raw aggregate: (user_id, module_id, cohort_id, started, complete) — every module a learner opened or
+    completed by the completion rule."""
+    people = _people(ids).cte("module_people")
+    opened = (
+        select(ModuleProgress.user_id, ModuleProgress.module_id, literal(1).label("started"),
+               literal(0).label("complete"))
+        .where(ModuleProgress.user_id.in_(select(people.c.user_id)))
+    )
+    done = completions(rule, of_people(people))
+    both = union_all(opened, select(done.c.user_id, done.c.module_id, literal(0), literal(1))).subquery("both")
+    return (
+        select(both.c.user_id, both.c.module_id, people.c.cohort_id, func.max(both.c.started) == 1,
+               func.max(both.c.complete) == 1)
+        .join(people, people.c.user_id == both.c.user_id)
+        .group_by(both.c.user_id, both.c.module_id, people.c.cohort_id)
+    )
+
+
+def quiz_rows(ids: list[int] | None) -> Select[Any]:
+    """The raw aggregate: (user_id, quiz_id, cohort_id, best, passed, last_submitted) over live submitted attempts."""
+    people = _people(ids).cte("quiz_people")
+    best = best_scores(people)
+    return (
+        select(best.c.user_id, best.c.quiz_id, people.c.cohort_id, best.c.best, best.c.passed == 1,
+               best.c.last_submitted)
+        .join(people, people.c.user_id == best.c.user_id)
+    )
+
+
+MODULE_COLUMNS = ["user_id", "module_id", "cohort_id", "started", "complete"]
+QUIZ_COLUMNS = ["user_id", "quiz_id", "cohort_id", "best", "passed", "last_submitted"]
+DUE_COLUMNS = ["user_id", "due_on", "cohort_id", "open"]
+
+
+def _rewrite(session: Session, rule: CompletionRule, ids: list[int] | None) -> None:
+    session.execute(insert(LearnerRollup).from_select(LEARNER_COLUMNS, learner_rows(rule, ids)))
+    session.execute(insert(LearnerDue).from_select(DUE_COLUMNS, due_rows(rule, ids)))
+    session.execute(insert(LearnerModule).from_select(MODULE_COLUMNS, module_rows(rule, ids)))
+    session.execute(insert(LearnerQuiz).from_select(QUIZ_COLUMNS, quiz_rows(ids)))
+
+
 def refresh_learners(session: Session, rule: CompletionRule, ids: list[int] | None) -> None:
     """Rewrite the learner rows of ``ids`` (None: everyone) from the raw tables."""
     if ids is None:
-        session.execute(delete(LearnerDue))
-        session.execute(delete(LearnerRollup))
-        session.execute(insert(LearnerRollup).from_select(LEARNER_COLUMNS, learner_rows(rule, None)))
-        session.execute(insert(LearnerDue).from_select(["user_id", "due_on", "cohort_id", "open"], due_rows(rule, None)))
+        for model in (LearnerDue, LearnerRollup, LearnerModule, LearnerQuiz):
+            session.execute(delete(model))
+        _rewrite(session, rule, None)
         return
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start:start + _CHUNK]
@@ -276,10 +320,9 @@ def refresh_learners(session: Session, rule: CompletionRule, ids: list[int] | No
             # Two transactions rewriting one learner take turns: the second waits here, then reads the first's rows.
             session.execute(select(LearnerRollup.user_id).where(LearnerRollup.user_id.in_(chunk))
                             .order_by(LearnerRollup.user_id).with_for_update())
-        session.execute(delete(LearnerDue).where(LearnerDue.user_id.in_(chunk)))
-        session.execute(delete(LearnerRollup).where(LearnerRollup.user_id.in_(chunk)))
-        session.execute(insert(LearnerRollup).from_select(LEARNER_COLUMNS, learner_rows(rule, chunk)))
-        session.execute(insert(LearnerDue).from_select(["user_id", "due_on", "cohort_id", "open"], due_rows(rule, chunk)))
+        for model in (LearnerDue, LearnerRollup, LearnerModule, LearnerQuiz):
+            session.execute(delete(model).where(model.user_id.in_(chunk)))
+        _rewrite(session, rule, chunk)
 
 
 def question_rows(where: Any) -> Select[Any]:

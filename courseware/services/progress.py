@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from ..core.catalog import Catalog
 from ..core.errors import NotFound, NotYetAvailable
 from ..core.progress import CompletionRule, Status, module_state
-from ..persistence import queries
+from ..persistence import queries, rollups
 from ..persistence.base import utcnow
 from ..persistence.models import ModuleProgress
 
@@ -50,6 +50,7 @@ def complete_module(session: Session, catalog: Catalog, user_id: int, module_id:
         .values(completed_at=now)
         .execution_options(synchronize_session=False)
     )
+    rollups.touch(session, learners=[user_id])  # a Core UPDATE: the dashboards' rollups, before COMMIT
     if result.rowcount:  # type: ignore[attr-defined]
         return True
     if queries.progress_for(session, user_id, module_id) is not None:

@@ -51,6 +51,36 @@ def upgrade() -> None:
     )
     op.create_index('ix_learner_due_cohort_due', 'learner_due', ['cohort_id', 'due_on'], unique=False)
     op.create_table(
+        'learner_modules',
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('module_id', sa.String(length=64), nullable=False),
+        sa.Column('cohort_id', sa.Integer(), nullable=True),
+        sa.Column('started', sa.Boolean(), nullable=False),
+        sa.Column('complete', sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(['cohort_id'], ['cohorts.id'], name=op.f('fk_learner_modules_cohort_id_cohorts'),
+                                ondelete='SET NULL'),
+        sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_learner_modules_user_id_users'),
+                                ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('user_id', 'module_id', name=op.f('pk_learner_modules')),
+    )
+    op.create_index('ix_learner_modules_cohort', 'learner_modules', ['cohort_id', 'module_id', 'started', 'complete'],
+                    unique=False)
+    op.create_table(
+        'learner_quizzes',
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('quiz_id', sa.String(length=64), nullable=False),
+        sa.Column('cohort_id', sa.Integer(), nullable=True),
+        sa.Column('best', sa.Float(), nullable=True),
+        sa.Column('passed', sa.Boolean(), nullable=False),
+        sa.Column('last_submitted', sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(['cohort_id'], ['cohorts.id'], name=op.f('fk_learner_quizzes_cohort_id_cohorts'),
+                                ondelete='SET NULL'),
+        sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_learner_quizzes_user_id_users'),
+                                ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('user_id', 'quiz_id', name=op.f('pk_learner_quizzes')),
+    )
+    op.create_index('ix_learner_quizzes_cohort', 'learner_quizzes', ['cohort_id', 'quiz_id'], unique=False)
+    op.create_table(
         'cohort_question_rollups',
         sa.Column('cohort_id', sa.Integer(), nullable=False),
         sa.Column('quiz_id', sa.String(length=64), nullable=False),
@@ -78,6 +108,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index('ix_learner_quizzes_cohort', table_name='learner_quizzes')
+    op.drop_table('learner_quizzes')
+    op.drop_index('ix_learner_modules_cohort', table_name='learner_modules')
+    op.drop_table('learner_modules')
     op.drop_table('cohort_confusion_rollups')
     op.drop_table('cohort_question_rollups')
     op.drop_index('ix_learner_due_cohort_due', table_name='learner_due')
