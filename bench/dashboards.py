@@ -186,6 +186,7 @@ def prepare(app: Flask, client: FlaskClient, name: str, url: str) -> tuple[Resul
     engine = state_of(app).engine
     for _ in range(2):
         response = client.get(url)
+        response.get_data()
         assert response.status_code == 200, f"{url}: {response.status_code}"
     seen: list[tuple[str, Any]] = []
 
@@ -193,7 +194,7 @@ def prepare(app: Flask, client: FlaskClient, name: str, url: str) -> tuple[Resul
         seen.append((args[2], args[3]))
 
     event.listen(engine, "before_cursor_execute", record)
-    client.get(url)
+    client.get(url).get_data()
     event.remove(engine, "before_cursor_execute", record)
     return Result(name, len(seen)), seen
 
@@ -205,6 +206,7 @@ def one_round(client: FlaskClient, url: str, repeat: int) -> float:
     while len(samples) < repeat and (len(samples) < 1 or time.perf_counter() < budget_end):
         started = time.perf_counter()
         response = client.get(url)
+        response.get_data()  # a streamed body (the CSV exports) is written while it is read
         samples.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200
     return statistics.median(samples)
@@ -411,38 +413,44 @@ def main() -> None:
     took = time.time() - started
     write_section("Dashboards", f"""Command: `{command.strip()}` — measured {time.strftime('%Y-%m-%d')}, {took:,.0f} s in all.
 
+**The machine was shared with seven other sessions' builds and tests while this ran (load average 10–16 on 2
+cores): single figures swing by 2–5×, so read the medians of rounds and their spread, and compare pages within one
+run rather than with the issue's figures.**
+
 Each size is a fresh database filled by `seed_demo` over a {MODULES}-module course (the 19 modules of `content/` plus
 {MODULES - 19} generated ones): cohorts of at most 1,000 learners, one mentor per ~50 learners (mentor@example.com
-included), progress, and graded attempts copied from a pool graded by the real grading code; then `ANALYZE`. Every page
-is requested through the Flask test client, signed in (mentor@example.com, or admin@example.com for the admin pages),
-after two warm-up requests; times are wall-clock per request in the same process (so they include rendering), up to
-{args.repeat} requests or {TIME_BUDGET:.0f} s per page. "statements" counts every SQL statement the engine sends for one
-warm request, the sign-in lookup included (on SQLite the transaction's `BEGIN` is one of them; the first request of a
-session also records last-seen: two more, at most once every five minutes). The mentee is a synthetic mentee of
-mentor@ in a 1,000-learner cohort; the cohort pages show that cohort. With `--wrk`, gunicorn (2 sync workers) serves
-`wsgi:app` on the same database and wrk (-t2 -c{args.connections}, {args.wrk_duration} s, {args.wrk_rounds} rounds,
-127.0.0.1) alternates between `bench/hello.py`, a signed-in request that only loads the user and redirects (`/login`),
-and the mentor home; the medians are shown.
+included), progress, and graded attempts copied from a pool graded by the real grading code; then the rollups are
+rebuilt (`rollups.rebuild`) and `ANALYZE` runs (`services/seed_scale.analyze`). Three more mentors get 10, 100 and
+1,000 mentees. Every page is requested through the Flask test client, signed in (mentor@example.com, the caseload
+mentors, or admin@example.com for the admin pages), after two warm-up requests. Then {args.rounds} rounds alternate
+over all pages; in each round a page is requested {args.repeat} times (fewer past {TIME_BUDGET:.0f} s) and the median
+kept: the table shows the median of the rounds' medians and their min–max. Times are wall-clock per request in the
+same process (so they include rendering). "statements" counts every SQL statement the engine sends for one warm
+request, the sign-in lookup included. The mentee is a synthetic mentee of mentor@ in a 1,000-learner cohort; the
+cohort pages show that cohort.
 
 {report}
 
 Reading the figures:
 
-- The mentor home, its CSV and the mentee page do not grow with the organisation: their queries start from the
-  mentor's mentorships (primary key) or the mentee's own rows, and the mentor home is one statement (rows and cohort
-  filter counts in one UNION ALL) built once per shape with bound values.
-- The gunicorn target (mentor home ≥ 15 % of hello's requests/s) is **not met**. Even the signed-in redirect, which
-  does nothing but read the session and load the user, reaches only a fraction of hello's rate; the mentor home adds an
-  aggregate query over its ~50 mentees and a 25-row table. Getting to 15 % would take caching the rendered page or
-  per-learner rollup rows kept up to date when progress and attempts are written; neither is done here.
-- The cohort page's cost is the cohort's answer items (~60 per learner): the confusion matrix and the hardest
-  questions each group them all. On SQLite that keeps a 1,000-learner cohort at the 100 ms limit; PostgreSQL is
-  faster. `in_ids` in `courseware/persistence/dashboards/sql.py` writes `= ANY(ARRAY(SELECT …))` on PostgreSQL: with
-  a plain `IN (SELECT …)` its planner scanned every attempt item instead of using the index.
-- The manager overview is paginated (25 cohorts, 25 mentors) before anything is aggregated. Its CSV aggregates every
-  learner and is the slowest request here; so is the admin's all-learner table, especially sorted by an aggregate
-  (sorted by name, as measured, only the page's learners are aggregated).
+- The dashboards read rollup tables kept on write (`courseware/persistence/rollups.py`): the overview and its CSV
+  add up one row per learner (indexed by cohort, or joined from the mentorships), overdue is the open assignments
+  whose rolled-up due date has passed today; the cohort page reads the learners' module and quiz rows and, for a
+  viewer who sees the whole cohort, the cohort's question and confusion rows (a few hundred rows instead of
+  60,000 answer items); the learner tables join each row of the page to its rollup row.
+- The admin learner table sorted by name cuts its page of 25 before joining; its cohort filter counts every learner
+  the admin lists (learners and mentees) per cohort.
+- PostgreSQL: scope filters are plain `IN (SELECT …)` semi-joins (no `= ANY(ARRAY(…))`, whose estimate of 201 rows
+  for 98,715 misled the planner); plans are in "Dashboard query plans".
 """)
+    plans = [(r, name, plan) for r in runs for name, plan in r.plans.items()]
+    if plans:
+        largest = {r.backend: r.size for r in runs}
+        write_section("Dashboard query plans", "Recorded by `bench/dashboards.py --explain` at the largest size of the "
+                      "run (PostgreSQL: `EXPLAIN (ANALYZE, TIMING OFF)`, estimated and actual rows side by side; "
+                      "SQLite: `EXPLAIN QUERY PLAN`). The sign-in lookup is left out.\n\n" + "\n\n".join(
+                          f"### {name} — {'SQLite' if r.backend == 'sqlite' else 'PostgreSQL'}, {r.size:,} learners"
+                          f"\n\n```\n{plan}\n```" for r, name, plan in plans if r.size == largest[r.backend]))
 
 
 if __name__ == "__main__":

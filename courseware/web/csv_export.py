@@ -7,7 +7,6 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from flask import has_request_context, stream_with_context
 from werkzeug.wrappers import Response
 
 # A cell starting with one of these is run as a formula by spreadsheet programs.
@@ -41,11 +40,10 @@ def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator
 
 
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:
-    """A text/csv attachment named ``filename`` (ASCII) with a header row, streamed as it is written: the whole
-    file is never held in memory, and ``rows`` may be a generator reading the database (the request context, and
-    with it the session, stays open until the last chunk)."""
-    chunks = csv_chunks(header, rows)
-    response = Response(stream_with_context(chunks) if has_request_context() else chunks, mimetype="text/csv")
+    """A text/csv attachment named ``filename`` (ASCII) with a header row, streamed as it is written: the text of
+    the whole file is never held in memory.  ``rows`` must not need the request (the session is closed once the
+    view returns): a list, or a generator over rows already fetched."""
+    response = Response(csv_chunks(header, rows), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"  # personal data: keep it out of shared caches
     return response
