@@ -1,9 +1,10 @@
 """Dashboard rollups, kept on write: the one home of their maintenance.
 
-Four derived tables (``models.py``): per learner (``learner_rollups``: modules completed by the course's completion
+Derived tables (``models.py``): per learner (``learner_rollups``: modules completed by the course's completion
 rule, quizzes passed, mean best score, last submit and progress, RACI rule breaks; ``learner_due``: assignments not
-done yet, counted per due date), per cohort and question (``cohort_question_rollups``) and per cohort routed-kind
-confusion (``cohort_confusion_rollups``).  The overview, its CSV, the cohort page and the learner tables read them.
+done yet, counted per due date; ``learner_modules`` and ``learner_quizzes``: each module's status and each quiz's
+best and pass), per cohort and question (``cohort_question_rollups``) and per cohort routed-kind confusion
+(``cohort_confusion_rollups``).  The overview, its CSV, the cohort page and the learner tables read them.
 Whatever depends on the day (overdue) is decided when read, from ``learner_due.due_on``.
 
 How they stay true — in the SAME transaction as the write that changes them:
@@ -380,7 +381,8 @@ def add_attempts(session: Session, attempt_ids: list[int], *, skip_cohorts: set[
                (CohortConfusionRollup, CONFUSION_COLUMNS, confusion_rows(where),
                 ["cohort_id", "area", "expected", "given"]))
     for model, columns, query, keys in targets:
-        rows = [dict(zip(columns, row, strict=True)) for row in session.execute(query)]
+        # In key order: two submits in one cohort then lock its rows in the same order (no deadlock on PostgreSQL).
+        rows = [dict(zip(columns, row, strict=True)) for row in sorted(session.execute(query).tuples())]
         if not rows:
             continue
         table: Table = model.__table__  # type: ignore[assignment]
