@@ -241,7 +241,7 @@ def pages(app: Flask) -> list[tuple[str, str, str]]:
         )
     mentor_email, admin_email = "mentor@example.com", "admin@example.com"
     caseloads = [(f"mentor home, {n:,} mentees", f"caseload{n}@example.com", "/mentor/") for n in CASELOADS]
-    return caseloads + [
+    return [("baseline: /healthz (no page, no sign-in)", admin_email, "/healthz")] + caseloads + [
         ("mentor home", mentor_email, "/mentor/"),
         ("mentor home, sorted by score", mentor_email, "/mentor/?sort=score&dir=desc"),
         ("mentor CSV export", mentor_email, "/mentor/export.csv"),
@@ -433,6 +433,8 @@ cohort pages show that cohort.
 
 Reading the figures:
 
+- The first row, `/healthz` (one `SELECT 1`, no template), is the run's yardstick: on a quiet machine it takes
+  about 1 ms; how far it is above that shows how loaded the machine was for the figures beside it.
 - The dashboards read rollup tables kept on write (`courseware/persistence/rollups.py`): the overview and its CSV
   add up one row per learner (indexed by cohort, or joined from the mentorships), overdue is the open assignments
   whose rolled-up due date has passed today; the cohort page reads the learners' module and quiz rows and, for a
