@@ -433,8 +433,8 @@ cohort pages show that cohort.
 
 Reading the figures:
 
-- The first row, `/healthz` (one `SELECT 1`, no template), is the run's yardstick: on a quiet machine it takes
-  about 1 ms; how far it is above that shows how loaded the machine was for the figures beside it.
+- The first row, `/healthz` (no database, no template: Flask, the signed-in cookie and the headers), is the run's
+  yardstick: on a quiet machine it takes about 1 ms; how far it is above that shows how loaded the machine was.
 - The dashboards read rollup tables kept on write (`courseware/persistence/rollups.py`): the overview and its CSV
   add up one row per learner (indexed by cohort, or joined from the mentorships), overdue is the open assignments
   whose rolled-up due date has passed today; the cohort page reads the learners' module and quiz rows and, for a
