@@ -37,7 +37,7 @@ from ..core.errors import InvalidInput, NotFound, NotYetAvailable
 from ..core.grading import Grade, ItemResult, Review, check_answers, grade, review
 from ..core.progress import CompletionRule, finish_first, quiz_missing
 from ..core.quiz import Quiz, keys_visible, make_layout
-from ..persistence import queries
+from ..persistence import queries, rollups
 from ..persistence.base import utcnow
 from ..persistence.models import Attempt, AttemptGrant, AttemptItem, AttemptRequest
 from ..persistence.queries import Reader
@@ -297,6 +297,7 @@ def record_submission(session: Session, quiz: Quiz, attempt_id: int, user_id: in
         ])
     if awards:
         certificates.award(session, catalog, rule, user_id, before)  # type: ignore[arg-type]
+    rollups.touch(session, learners=[user_id], attempts=[attempt_id])  # dashboards, before COMMIT
     bump(session, learners=[user_id])
     lti_grades.queue_scores(session, user_id, quiz.id)  # the score leaves in this transaction's outbox
     statements.submission_graded(session, quiz, attempt_id=attempt_id, user_id=user_id, number=number, model=model,

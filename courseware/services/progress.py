@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from ..core.catalog import Catalog, Module
 from ..core.errors import NotFound, NotYetAvailable
 from ..core.progress import CompletionRule, Status, module_state
-from ..persistence import queries
+from ..persistence import queries, rollups
 from ..persistence.base import utcnow
 from ..persistence.models import ModuleProgress
 from . import certificates
@@ -72,6 +72,7 @@ def _mark_complete(session: Session, user_id: int, module_id: str, now: datetime
         .values(completed_at=now)
         .execution_options(synchronize_session=False)
     )
+    rollups.touch(session, learners=[user_id])  # a Core UPDATE: the dashboards' rollups, before COMMIT
     if result.rowcount:  # type: ignore[attr-defined]
         bump(session, learners=[user_id])
         return True

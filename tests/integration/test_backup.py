@@ -62,6 +62,9 @@ def seeded(app: Flask) -> Flask:
         assert learner is not None and mentor is not None
         assignments.create_assignment(session, kind="module", item_id="intro", due_on=date(2026, 12, 1), catalog=catalog,
                                       quizzes=quizzes, user_id=learner.id)
+        # ...and one still open (the dashboards' rollups keep a row per learner and due date of open assignments).
+        assignments.create_assignment(session, kind="module", item_id="basics", due_on=date(2026, 12, 2),
+                                      catalog=catalog, quizzes=quizzes, user_id=mentor.id)
         quiz = quizzes.get("scope-check")
         assert quiz is not None
         for module_id in ("intro", "basics"):  # the quiz opens once its module's prerequisites are complete
