@@ -9,7 +9,7 @@ def init_web(app: Flask) -> None:
     """Bind extensions, the per-request session, error handlers and every blueprint."""
     from ..core.operating_model import model_label
     from ..services.accounts import has_password
-    from . import auth, converters, db, errors, headers, kit, learner, logs, page_cache, quiz, security, throttle
+    from . import auth, converters, db, errors, headers, kit, learner, logs, page_cache, quiz, security, sessions, throttle
     from .account import bp as account_bp
     from .admin import bp as admin_bp
     from .api import bp as api_bp
@@ -25,6 +25,7 @@ def init_web(app: Flask) -> None:
     converters.init_app(app)  # before any route is added
     logs.init_app(app)  # first: its request id and timer are there for every other hook
     db.init_app(app)
+    sessions.init_app(app)
     page_cache.init_app(app)
     security.init_app(app)
     errors.init_app(app)

@@ -50,8 +50,16 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
+_second: tuple[float, str] = (-1.0, "")  # the last whole second formatted and its text, swapped in as one tuple
+
+
 def _when(record: logging.LogRecord) -> str:
-    return datetime.fromtimestamp(record.created, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    global _second
+    second, fraction = divmod(record.created, 1)
+    cached = _second
+    if cached[0] != second:
+        cached = _second = (second, datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S"))
+    return f"{cached[1]}.{int(fraction * 1000):03d}Z"
 
 
 def _text(value: object) -> str:
@@ -129,7 +137,8 @@ def _start() -> None:
 
 
 def _finish(response: Response) -> Response:
-    response.headers["X-Request-ID"] = request_id()
+    rid = request_id()
+    response.headers["X-Request-ID"] = rid
     started = g.get("request_started")
     duration = round((time.perf_counter() - started) * 1000, 1) if started is not None else None
     rule = request.url_rule.rule if request.url_rule is not None else None
@@ -138,7 +147,7 @@ def _finish(response: Response) -> Response:
         logging.WARNING if response.status_code == 503 else logging.INFO)
     request_log.log(level, "request", extra={"fields": {
         "method": request.method, "route": rule, "path": request.path, "status": response.status_code,
-        "duration_ms": duration, "user_id": user_id(), "request_id": request_id(),
+        "duration_ms": duration, "user_id": user_id(), "request_id": rid,
     }})
     return response
 

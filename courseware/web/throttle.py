@@ -58,14 +58,38 @@ def client_address() -> str:
 
 # One Flask-Limiter per process, bound by init_app: the last app bound sets its storage and whether it is
 # enabled (a server or command builds one app; the tests build one at a time).
-limiter = Limiter(key_func=client_address)
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
+_READS_LIMITED: set[str] = set()  # blueprints whose limits count reads too (the API's per-token budget)
+
+
+def limit_reads_of(blueprint: str) -> None:
+    """Let the limiter see this blueprint's reads (its limit counts every request, not only POSTs)."""
+    _READS_LIMITED.add(blueprint)
+
+
+def _unlimited_read() -> bool:
+    return request.method in READS and (request.blueprint or "").partition(".")[0] not in _READS_LIMITED
+
+
+class _PostLimiter(Limiter):
+    """The sign-in and form limits are on POSTs (``guard``); only the blueprints named by ``limit_reads_of`` limit
+    reads.  Any other read returns before the limiter's per-request bookkeeping (endpoint identification, limit
+    filtering, exemption scopes), which cost about as much as the rest of a cached page even with a
+    ``request_filter`` (the filters run last)."""
+
+    def _check_request_limit(self, callable_name: str | None = None, in_middleware: bool = True) -> None:
+        if _unlimited_read():
+            return
+        super()._check_request_limit(callable_name, in_middleware)
+
+
+limiter = _PostLimiter(key_func=client_address)
 
 
 @limiter.request_filter
 def _reads_are_not_limited() -> bool:
-    """Every limit here is on a POST (``guard``): a read skips the limiter's per-request bookkeeping, which cost
-    about as much as the rest of a cached page."""
-    return request.method in ("GET", "HEAD", "OPTIONS")
+    """Reads outside the read-limited blueprints are never limited (for the limiter's paths that consult filters)."""
+    return _unlimited_read()
 
 
 class Throttled(TooManyRequests):

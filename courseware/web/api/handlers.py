@@ -12,7 +12,7 @@ from werkzeug.exceptions import TooManyRequests
 from werkzeug.wrappers import Response
 
 from ...core.errors import InvalidInput, NotFound
-from ..throttle import client_address, limiter
+from ..throttle import client_address, limit_reads_of, limiter
 from . import bp
 from .problems import ApiProblem, from_exception, problem
 
@@ -30,6 +30,7 @@ def _exempt() -> bool:
 
 
 limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=token_key, exempt_when=_exempt)(bp)
+limit_reads_of(bp.name)  # the per-token budget counts GETs too
 
 
 @bp.errorhandler(ApiProblem)
