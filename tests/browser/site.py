@@ -90,6 +90,23 @@ def serve(tmp: Path, port: int, env: dict[str, str]) -> Site:
     return Site(f"http://127.0.0.1:{port}", env, process, log)
 
 
+def add_certificate(session: Any, catalog: Any, learner: Any) -> Any:
+    """The demo learner's certificate for the whole path (the demo's learners have not finished it), so the
+    certificate, verification and revoke pages have one to show; issued as ``services/certificates.award`` does."""
+    from datetime import date
+
+    from courseware.core.certificates import expiry_date, new_code, scope_title
+    from courseware.persistence.models import Certificate
+
+    issued_on = date(2026, 11, 2)
+    certificate = Certificate(user_id=learner.id, scope="path", code=new_code(), holder_name=learner.display_name,
+                              course_title=scope_title(catalog, "path"), issued_on=issued_on,
+                              expires_on=expiry_date(issued_on, 24))
+    session.add(certificate)
+    session.flush()
+    return certificate
+
+
 def stop_process(process: subprocess.Popen[str]) -> None:
     import signal
 

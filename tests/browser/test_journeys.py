@@ -145,3 +145,15 @@ def test_tables_on_a_phone_keep_their_columns_and_actions(site: Site, browser: A
             assert cell_box is not None and cell_box["x"] + cell_box["width"] <= PHONE, label
     finally:
         context.close()
+
+
+def test_a_new_learner_is_welcomed_on_my_path(site: Site, browser: Any, shots: Path) -> None:
+    """Riley has read nothing yet: My path opens with the welcome (who the mentor is, where to start), at both widths,
+    and it passes the page checks like every other page."""
+    for name, width in (("desktop", 1280), ("phone", PHONE)):
+        context, tab = _tab(browser, site, width, "riley@example.com")
+        try:
+            assert check(tab, "/path", shots / "journeys" / f"{name}-learner-welcome.png") == []
+            assert tab.page.locator("section.welcome h2").inner_text().startswith("Welcome")
+        finally:
+            context.close()
