@@ -17,6 +17,7 @@ __all__ = ["free_port", "prepare", "serve", "stop_process"]
 BIN = Path(sys.executable).parent
 PASSWORD = "browser-suite-password"
 MANAGER = "manager@example.com"
+NEWCOMER = "newcomer@example.com"  # a learner who has opened nothing, so My path shows the welcome
 # The signed-in roles the suite walks, each with the demo account it signs in as.
 LOGINS = {
     "learner": "learner@example.com",
@@ -67,12 +68,13 @@ def _courseware(env: dict[str, str], *args: str) -> None:
 
 
 def prepare(tmp: Path, port: int) -> dict[str, str]:
-    """Migrate, seed the demo organisation and add a manager (the demo has none)."""
+    """Migrate, seed the demo organisation and add a manager (the demo has none) and a learner new to it."""
     env = site_env(tmp, port)
     (tmp / "instance").mkdir(parents=True, exist_ok=True)
     _courseware(env, "init-db")
     _courseware(env, "seed-demo", "--password", PASSWORD)
     _courseware(env, "create-user", MANAGER, "--name", "Mina Manager", "--role", "manager", "--password", PASSWORD)
+    _courseware(env, "create-user", NEWCOMER, "--name", "Noor Newcomer", "--role", "learner", "--password", PASSWORD)
     return env
 
 
