@@ -139,7 +139,7 @@ def demo_ids(app: Flask, secret: str) -> dict[str, Any]:
     from courseware.core.certificates import format_code
     from courseware.mail.links import unsubscribe_token
     from courseware.persistence.models import AccountToken, Assignment, Attempt, Cohort, ModuleProgress, User
-    from courseware.services import invitations, lti, notes, passwords, tokens
+    from courseware.services import api_tokens, invitations, lti, notes, passwords, tokens
     from courseware.services.attempts import start_attempt
     from courseware.state import state_of
 
@@ -172,6 +172,9 @@ def demo_ids(app: Flask, secret: str) -> dict[str, Any]:
         reset_row = session.scalars(select(AccountToken).where(AccountToken.purpose == "reset")
                                     .order_by(AccountToken.id.desc()).limit(1)).one()
         certificate = add_certificate(session, catalog, learner)
+        # Each role's tokens page lists one token (its table is walked too, not only the empty page).
+        for person in (learner, mentor, user("admin@example.com")):
+            api_tokens.create_token(session, person, scope="read", name="Reporting spreadsheet", days=90)
         assignment = session.scalars(select(Assignment).order_by(Assignment.id).limit(1)).one()
         platform = lti.register_platform(session, lti.PlatformInput(
             name="Agency LMS", issuer="https://lms.example.com", client_id="courseware-tool",
