@@ -16,6 +16,15 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
+# A real Learning Record Store for the xAPI tests: Ralph in a virtual environment of its own (its pinned
+# dependencies stay out of the app's); the tests start it (tests/lrs_peer.py).
+RALPH_VENV := .venv-ralph
+$(RALPH_VENV)/.installed:
+	$(PYTHON) -m venv $(RALPH_VENV)
+	$(RALPH_VENV)/bin/pip install --quiet --upgrade pip
+	$(RALPH_VENV)/bin/pip install --quiet 'ralph-malph[cli,lrs]==5.1.0' requests click-option-group
+	touch $@
+
 # The demo runs in development mode: a generated secret key kept in instance/, cookies over plain http.
 # The worker runs beside gunicorn (email, reminders); without COURSEWARE_MAIL_URL mail lands in instance/mail/.
 # Ctrl-C stops both.
@@ -51,7 +60,7 @@ chromium:
 	  || { echo "make test: the browser suite needs Chromium at $(CHROMIUM): apt-get install -y chromium"; exit 1; }
 	@test -x $(CHROMIUM) || { echo "make test: Chromium is still missing at $(CHROMIUM): apt-get install -y chromium"; exit 1; }
 
-test: $(VENV)/.installed $(OIDC_PEER) $(BROWSER_DIR)/node_modules/.installed chromium
+test: $(VENV)/.installed $(RALPH_VENV)/.installed $(OIDC_PEER) $(BROWSER_DIR)/node_modules/.installed chromium
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/courseware check
@@ -73,4 +82,4 @@ bench-load: $(VENV)/.installed
 	$(BIN)/python bench/load.py
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache build $(BROWSER_DIR)/node_modules
+	rm -rf $(VENV) $(RALPH_VENV) instance .pytest_cache build $(BROWSER_DIR)/node_modules

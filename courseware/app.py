@@ -90,6 +90,7 @@ def create_app(config: dict[str, Any] | None = None, *, find_development_key: bo
     engine = make_engine(app.config["DATABASE_URL"], must_exist=True)  # init-db creates it, never a request
     app.extensions[STATE_KEY] = AppState(catalog, quizzes, engine, make_session_factory(engine), templates=templates,
                                          diagnostic=diagnostic)
+    configure_statements(app)
 
     if int(app.config["TRUSTED_PROXIES"]):
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -104,6 +105,15 @@ def create_app(config: dict[str, Any] | None = None, *, find_development_key: bo
 
     register_commands(app)
     return app
+
+
+def configure_statements(app: Flask) -> None:
+    """With ``XAPI_ENDPOINT`` set, the app's sessions record xAPI statements in the outbox (``services/xapi.py``)."""
+    from .services.xapi import INFO_KEY, XapiSetup
+
+    if app.config.get("XAPI_ENDPOINT"):
+        state = app.extensions[STATE_KEY]
+        state.sessions.configure(info={INFO_KEY: XapiSetup(app.config["BASE_URL"], state.catalog.registry)})
 
 
 def require_database(app: Flask) -> None:

@@ -49,6 +49,7 @@ def init_db(dev: bool) -> None:
         click.echo(f"Created the database schema (revision {head}) in {where}.")
     elif before != head:
         click.echo(f"Upgraded the database in {where} from revision {before} to {head}.")
+        _rebuild_rollups()  # a new rollup table, or a migration that changed what they count
     else:
         click.echo(f"The database in {where} is already current (revision {head}); nothing to do.")
 
@@ -323,6 +324,26 @@ def regrade_command(quiz_id: str, dry_run: bool, reason: str | None) -> None:
                f"{len(report.skipped)} not regraded{' (dry run: nothing written)' if dry_run else ''}.")
 
 
+@click.command("rebuild-rollups")
+def rebuild_rollups_command() -> None:
+    """Rewrite the dashboards' rollup tables from the raw progress, attempts and assignments (after a content change
+    that alters completion, or rows written outside the app)."""
+    _rebuild_rollups()
+
+
+def _rebuild_rollups() -> None:
+    import time
+
+    from .persistence import rollups
+    from .persistence.db import write_session
+
+    started = time.perf_counter()
+    with write_session(_sessions()) as session:
+        rollups.rebuild(session, state_of(current_app).completion)
+        session.commit()
+    click.echo(f"Dashboard rollups rebuilt in {time.perf_counter() - started:.1f} s.")
+
+
 @click.command("check")
 @click.option("--content", "content_dir", type=click.Path(path_type=Path), help="Content directory to check.")
 @click.option("--quizzes", "quiz_dir", type=click.Path(path_type=Path), help="Quiz directory to check.")
@@ -386,6 +407,7 @@ def _fail(message: str) -> NoReturn:
 
 COMMANDS = [init_db, create_user_command, create_token_command, seed_demo_command, import_users_command, invite_command,
             send_reminders_command, worker_command, check_command, grade_command, regrade_command, backup_command,
+            rebuild_rollups_command,
             restore_command]
 
 

@@ -63,6 +63,13 @@ class Defaults:
     REDIS_URL: str | None = None
     JOBS_FILE: str | None = None
     JOBS_QUEUE = "courseware"  # the queue's name: two Courseware sites can share one Redis under different names
+    # xAPI statements to a Learning Record Store (docs/integrations.md).  Unset: no statement is recorded.
+    XAPI_ENDPOINT: str | None = None  # the LRS's xAPI base, e.g. https://lrs.example.com/xAPI/ (…/statements is added)
+    XAPI_AUTH: str | None = None  # Basic credentials, written user:password
+    XAPI_TIMEOUT = 10  # seconds to wait for the LRS
+    XAPI_MAX_ATTEMPTS = 12  # tries before a statement is marked failed (30 s, 1, 2 … 60 min apart: about 5 hours)
+    XAPI_RETRY_SECONDS = 30  # the first retry's delay; each next one doubles, up to an hour
+    XAPI_BATCH = 50  # statements per POST
     # Reminders go out from this hour of the person's morning (their time zone, else the organisation's).
     REMINDER_HOUR = 8
     DIGEST_WEEKDAY = 0  # mentors' weekly digest: 0 = Monday

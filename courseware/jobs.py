@@ -73,25 +73,35 @@ def make_huey(app: Flask) -> Huey:
 
 
 def make_jobs(app: Flask) -> Jobs:
-    """The queue with its three tasks: deliver now, the minute sweep, and reminders every quarter hour."""
+    """The queue with its three tasks: deliver now, the minute sweep, and reminders every quarter hour.
+
+    Delivering covers both outboxes: mail, and the integration outbox (xAPI statements)."""
+    from .interop.delivery import deliver_due as deliver_integrations
     from .mail.delivery import deliver_due
     from .passback import deliver_scores
 
     huey = make_huey(app)
 
+    def deliver_all() -> list[datetime]:
+        """Deliver the outboxes (mail, xAPI statements, LTI scores); when their next retries are due."""
+        retries = list(deliver_due(app).retry_at.values())
+        for name, deliver_other in (("integration", deliver_integrations), ("grade passback", deliver_scores)):
+            try:
+                retries += deliver_other(app).retry_at.values()
+            except Exception:  # noqa: BLE001 - mail must not wait on another system; the sweep tries again
+                log.exception("delivering the %s outbox failed", name)
+        return retries
+
     def deliver_and_follow_up() -> None:
-        report = deliver_due(app)
-        scores = deliver_scores(app)  # LTI grade passback, the other outbox
-        retry_at = [*report.retry_at.values(), *scores.retry_at.values()]
-        if retry_at:  # the earliest retry, to the second (the sweep runs only once a minute)
-            deliver.schedule(eta=min(retry_at))
+        retries = deliver_all()
+        if retries:  # the earliest retry, to the second (the sweep runs only once a minute)
+            deliver.schedule(eta=min(retries))
 
     deliver = huey.task(name="deliver_outbox")(deliver_and_follow_up)
 
     @huey.periodic_task(crontab(minute="*"), name="sweep_outbox")
     def sweep() -> None:
-        deliver_due(app)
-        deliver_scores(app)
+        deliver_all()
 
     @huey.periodic_task(crontab(minute="*/15"), name="send_reminders")
     def send_reminders() -> None:

@@ -19,6 +19,7 @@ from .core.progress import CompletionRule, completion_rule
 from .core.quiz import QuizBank
 from .core.search import SearchIndex
 from .core.templates_pack import TemplatePack
+from .persistence import rollups
 
 KEY = "courseware"
 
@@ -44,6 +45,7 @@ class AppState:
         self.completion = completion_rule(self.catalog, self.quizzes)
         self.audience_completion = {a: completion_rule(self.catalog, self.quizzes, (a,)) for a in TRACK_AUDIENCES}
         self.search = SearchIndex.build(self.catalog)
+        rollups.use_rule(self.engine, self.completion)  # the dashboards' rollups follow this course
 
 
 def state_of(app: Any) -> AppState:

@@ -105,6 +105,8 @@ class Organisation(Base):
     data_version: Mapped[int] = mapped_column(default=0, server_default="0")
     # Certificates expire this many months after issue (yearly recertification: 12); None: they never expire.
     certificate_validity_months: Mapped[int | None]
+    # How learners are named in xAPI statements: 'mbox' (their email) or 'account' (their user id on this site).
+    xapi_actor: Mapped[str] = mapped_column(String(8), default="mbox", server_default="mbox")
 
     def __repr__(self) -> str:
         return f"<Organisation {self.name} {self.default_model}>"
@@ -497,6 +499,45 @@ class OutboxMessage(Base):
         return f"<OutboxMessage {self.id} {self.kind} {self.status}>"
 
 
+class IntegrationMessage(Base):
+    """Something for another system (an xAPI statement; later an LTI grade), written in the same transaction as
+    its cause and delivered by the worker through its ``channel``'s delivery function (``interop/delivery.py``).
+
+    The same life as the mail outbox: pending -> sending -> sent, back to pending with a growing delay after a
+    failed try, failed after the last.  ``ref`` is the idempotency key the peer sees (the statement id), unique
+    per channel; ``subject`` groups the rows of one cause (``attempt:12``) with its ``revision``, so a regrade or
+    reset can find and supersede (void) them.
+    """
+
+    __tablename__ = "integration_outbox"
+    __table_args__ = (
+        UniqueConstraint("channel", "ref"),
+        Index("ix_integration_outbox_due", "status", "channel", "next_attempt_at"),
+        Index("ix_integration_outbox_subject", "channel", "subject"),
+        CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))  # 'xapi'
+    kind: Mapped[str] = mapped_column(String(24))  # what it says: 'attempted', 'answered', 'voided'…
+    ref: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(String(64))
+    revision: Mapped[int] = mapped_column(default=0)
+    superseded: Mapped[bool] = mapped_column(default=False)  # voided by a later revision (or a reset)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<IntegrationMessage {self.id} {self.channel} {self.kind} {self.status}>"
+
+
 class SentNotice(Base):
     """A reminder or digest already sent: one row per person, kind and subject (an assignment, a week).
 
@@ -567,3 +608,95 @@ from .interop_models import (  # noqa: E402,F401 - the LTI and company sign-in t
     LtiUserLink,
     OneTimeValue,
 )
+
+# ---------------------------------------------------------------------------- rollups (persistence/rollups.py)
+
+
+class LearnerRollup(Base):
+    """One person's dashboard numbers, kept up to date in the transaction of every write that changes them.
+
+    Derived, never edited by hand: ``persistence/rollups.py`` rewrites a learner's row from the raw tables whenever
+    their progress, attempts, assignments or cohort change, and ``courseware rebuild-rollups`` rewrites them all.
+    ``cohort_id`` mirrors ``users.cohort_id`` so a cohort's totals need no join.
+    """
+
+    __tablename__ = "learner_rollups"
+    __table_args__ = (Index("ix_learner_rollups_cohort", "cohort_id", "modules_completed"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"))
+    modules_completed: Mapped[int] = mapped_column(default=0)
+    quizzes_passed: Mapped[int] = mapped_column(default=0)
+    average_best: Mapped[float | None] = mapped_column(Float)
+    last_submitted: Mapped[datetime | None]
+    last_progress: Mapped[datetime | None]
+    rule_breaks: Mapped[int] = mapped_column(default=0)
+
+
+class LearnerDue(Base):
+    """How many of a learner's assignments due on ``due_on`` are not done yet (rows only where some are open).
+
+    Whether they are overdue depends on the day, so it is decided when read: ``past_due(due_on, today)``.
+    """
+
+    __tablename__ = "learner_due"
+    __table_args__ = (Index("ix_learner_due_cohort_due", "cohort_id", "due_on"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    due_on: Mapped[date] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"))
+    open: Mapped[int]
+
+
+class LearnerModule(Base):
+    """A module a learner opened (``started``: a progress row) or completed by the course's completion rule — the
+    heatmap's cells and the cohort page's per-module counts."""
+
+    __tablename__ = "learner_modules"
+    __table_args__ = (Index("ix_learner_modules_cohort", "cohort_id", "module_id", "started", "complete"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    module_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"))
+    started: Mapped[bool]
+    complete: Mapped[bool]
+
+
+class LearnerQuiz(Base):
+    """A quiz a learner submitted (live attempts only): best score, passed, last submitted — per-quiz numbers."""
+
+    __tablename__ = "learner_quizzes"
+    __table_args__ = (Index("ix_learner_quizzes_cohort", "cohort_id", "quiz_id"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    quiz_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"))
+    best: Mapped[float | None] = mapped_column(Float)
+    passed: Mapped[bool]
+    last_submitted: Mapped[datetime | None]
+
+
+class CohortQuestionRollup(Base):
+    """Per cohort and question, over every stored answer of the cohort's current members: attempts that answered
+    it, items graded, items correct (the cohort page's hardest questions)."""
+
+    __tablename__ = "cohort_question_rollups"
+
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True)
+    quiz_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    answers: Mapped[int]
+    items: Mapped[int]
+    correct: Mapped[int]
+
+
+class CohortConfusionRollup(Base):
+    """Per cohort: how often routed work whose key is ``expected`` was given ``given`` ('' for unanswered), per area."""
+
+    __tablename__ = "cohort_confusion_rollups"
+
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True)
+    area: Mapped[str] = mapped_column(String(32), primary_key=True)
+    expected: Mapped[str] = mapped_column(String(200), primary_key=True)
+    given: Mapped[str] = mapped_column(String(200), primary_key=True)
+    count: Mapped[int]

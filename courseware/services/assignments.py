@@ -25,6 +25,7 @@ from ..persistence.paging import fetch_page
 from ..persistence.queries import Reader
 from . import audit
 from .organisation import organisation_today
+from .versions import bump
 
 KINDS = ("module", "quiz")
 
@@ -147,6 +148,8 @@ def set_start_date(session: Session, user: User, start: date) -> int:
         if assignment.due_on != due_on:
             assignment.due_on = due_on
             moved += 1
+    if moved:
+        bump(session, learners=[user.id])  # My path and their mentors' pages show the dates
     session.flush()
     return moved
 

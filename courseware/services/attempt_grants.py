@@ -14,10 +14,12 @@ from sqlalchemy.orm import Session
 
 from ..core.errors import InvalidInput, NotFound
 from ..core.quiz import Quiz
+from ..persistence import rollups
 from ..persistence.base import utcnow
 from ..persistence.models import Attempt, AttemptGrant, AttemptRequest, Mentorship, User
 from ..persistence.scope import may_view_learner
 from . import audit, lti_grades
+from . import xapi as statements
 from .attempts import QuizStanding, standing_on
 from .versions import bump
 
@@ -105,6 +107,8 @@ def reset_quiz(session: Session, quiz: Quiz, *, learner_id: int, actor_id: int, 
         .values(state="reset")
         .execution_options(synchronize_session=False)
     ).rowcount  # type: ignore[attr-defined]
+    statements.attempts_reset(session, learner.id, quiz.id)
+    rollups.touch(session, learners=[learner.id])  # completion, passes and best scores no longer count them
     result = _record(session, quiz, learner, actor_id, "reset", text, standing)
     audit.record(session, actor_id=actor_id, kind="attempt.reset",
                  target=audit.Target("user", learner.id, f"{learner.email} · {quiz.id}"),

@@ -37,11 +37,12 @@ from ..core.errors import InvalidInput, NotFound, NotYetAvailable
 from ..core.grading import Grade, ItemResult, Review, check_answers, grade, review
 from ..core.progress import CompletionRule, finish_first, quiz_missing
 from ..core.quiz import Quiz, keys_visible, make_layout
-from ..persistence import queries
+from ..persistence import queries, rollups
 from ..persistence.base import utcnow
 from ..persistence.models import Attempt, AttemptGrant, AttemptItem, AttemptRequest
 from ..persistence.queries import Reader
 from . import certificates, lti_grades
+from . import xapi as statements
 from .versions import bump
 
 
@@ -270,8 +271,9 @@ _CLAIM = (
 _ITEMS = insert(cast_type(Table, AttemptItem.__table__))
 
 
-def record_submission(session: Session, attempt_id: int, user_id: int, quiz_id: str, submission: Submission, *,
-                      catalog: Catalog | None = None, rule: CompletionRule | None = None) -> datetime | None:
+def record_submission(session: Session, quiz: Quiz, attempt_id: int, user_id: int, submission: Submission, *,
+                      number: int, model: str, catalog: Catalog | None = None,
+                      rule: CompletionRule | None = None) -> datetime | None:
     """Record a graded submission exactly once: one conditional UPDATE (the lock: of two racing submits only one
     sees a row count of 1), one INSERT of every graded item, and the learner's data version; the time recorded, or
     None when the attempt was no longer open (the first submit stands).  The caller commits.
@@ -290,13 +292,16 @@ def record_submission(session: Session, attempt_id: int, user_id: int, quiz_id: 
         return None
     if result.items:
         session.execute(_ITEMS, [
-            {**item_row(item), "attempt_id": attempt_id, "user_id": user_id, "quiz_id": quiz_id}
+            {**item_row(item), "attempt_id": attempt_id, "user_id": user_id, "quiz_id": quiz.id}
             for item in result.items
         ])
     if awards:
         certificates.award(session, catalog, rule, user_id, before)  # type: ignore[arg-type]
+    rollups.touch(session, learners=[user_id], attempts=[attempt_id])  # dashboards, before COMMIT
     bump(session, learners=[user_id])
-    lti_grades.queue_scores(session, user_id, quiz_id)  # the score leaves in this transaction's outbox
+    lti_grades.queue_scores(session, user_id, quiz.id)  # the score leaves in this transaction's outbox
+    statements.submission_graded(session, quiz, attempt_id=attempt_id, user_id=user_id, number=number, model=model,
+                                 grade=result, submitted_at=now)  # so do its xAPI statements
     return now
 
 
@@ -307,7 +312,8 @@ def submit_attempt(session: Session, quiz: Quiz, attempt: Attempt, answers: Mapp
     ``grade_submission`` then ``record_submission``; the loaded ``attempt`` is given the recorded values (no reload).
     """
     submission = grade_submission(quiz, attempt.layout, attempt.model, answers)
-    at = record_submission(session, attempt.id, attempt.user_id, quiz.id, submission, catalog=catalog, rule=rule)
+    at = record_submission(session, quiz, attempt.id, attempt.user_id, submission, number=attempt.number,
+                           model=attempt.model, catalog=catalog, rule=rule)
     if at is None:
         return None
     result = submission.grade

@@ -48,6 +48,7 @@ KINDS = {
     "lti.platform_delete": "LTI platform removed",
     "user.company_sign_up": "Signed up through company sign-in",
     "certificate.revoke": "Certificate revoked",
+    "outbox.retry": "Outbox delivery retried",
 }
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from ..core.errors import InvalidInput
 from ..core.operating_model import DEFAULT_MODEL, check_model, resolve_model
 from ..core.schedule import DEFAULT_TIME_ZONE, check_time_zone, today_in
+from ..core.xapi import ACTOR_KINDS
 from ..persistence.models import Cohort, Organisation, User
 from ..persistence.queries import Reader
 from . import audit
@@ -23,7 +24,7 @@ def get_organisation(session: Session) -> Organisation:
     org = session.get(Organisation, ORGANISATION_ID)
     if org is None:
         org = Organisation(id=ORGANISATION_ID, name=DEFAULT_NAME, default_model=DEFAULT_MODEL,
-                           time_zone=DEFAULT_TIME_ZONE)
+                           time_zone=DEFAULT_TIME_ZONE, xapi_actor="mbox")
         session.add(org)
         session.flush()
     return org
@@ -32,23 +33,27 @@ def get_organisation(session: Session) -> Organisation:
 def read_organisation(session: Session) -> Organisation:
     """The organisation's settings for display; a transient default when the row does not exist (a read never writes)."""
     return session.get(Organisation, ORGANISATION_ID) or Organisation(
-        id=ORGANISATION_ID, name=DEFAULT_NAME, default_model=DEFAULT_MODEL, time_zone=DEFAULT_TIME_ZONE)
+        id=ORGANISATION_ID, name=DEFAULT_NAME, default_model=DEFAULT_MODEL, time_zone=DEFAULT_TIME_ZONE,
+        xapi_actor="mbox")
 
 
 def _settings(org: Organisation) -> dict[str, str | None]:
     return {"name": org.name, "default_model": org.default_model, "time_zone": org.time_zone,
-            "model_note": org.model_note}
+            "model_note": org.model_note, "xapi_actor": org.xapi_actor}
 
 
 def update_organisation(
     session: Session, *, name: str, default_model: str, time_zone: str = DEFAULT_TIME_ZONE, actor_id: int | None = None,
-    model_note: str | None = None, reason: str | None = None,
+    model_note: str | None = None, reason: str | None = None, xapi_actor: str | None = None,
 ) -> Organisation:
     """Change the organisation's name, default operating model and time zone (audited: what changed, and why).
 
     ``model_note`` says what the model was applied with ('' clears it); left out, the note stays while the
-    model does, and goes when the model changes.
+    model does, and goes when the model changes.  ``xapi_actor`` ('mbox' or 'account'; left out: unchanged) is
+    how xAPI statements name learners.
     """
+    if xapi_actor is not None and xapi_actor not in ACTOR_KINDS:
+        raise InvalidInput("Choose how statements name learners: by email or by account.", field="xapi_actor")
     name = (name or "").strip()
     if not name:
         raise InvalidInput("Enter the organisation's name.", field="name")
@@ -61,6 +66,8 @@ def update_organisation(
     org.name = name[:120]
     org.default_model = model  # type: ignore[assignment]
     org.time_zone = zone
+    if xapi_actor is not None:
+        org.xapi_actor = xapi_actor
     session.flush()
     old, new = audit.changes(before, _settings(org))
     if new:

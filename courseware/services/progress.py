@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..core.catalog import Catalog
+from ..core.catalog import Catalog, Module
 from ..core.errors import NotFound, NotYetAvailable
 from ..core.progress import CompletionRule, Status, module_state
-from ..persistence import queries
+from ..persistence import queries, rollups
 from ..persistence.base import utcnow
 from ..persistence.models import ModuleProgress
 from . import certificates
+from . import xapi as statements
 from .versions import bump
 
 
@@ -43,14 +46,22 @@ def complete_module(session: Session, catalog: Catalog, user_id: int, module_id:
     state = module_state(module, catalog, rule, standing)
     if state.status is Status.LOCKED:
         raise NotYetAvailable(state.locked_reason)
-    marked = _mark_read(session, user_id, module_id)
+    marked = _mark_read(session, user_id, module)
     if marked:  # the last module of the path (or of a certificate track) earns its certificate now
         certificates.award(session, catalog, rule, user_id, certificates.scopes_of(catalog, rule, standing))
     return marked
 
 
-def _mark_read(session: Session, user_id: int, module_id: str) -> bool:
+def _mark_read(session: Session, user_id: int, module: Module) -> bool:
     now = utcnow()
+    newly = _mark_complete(session, user_id, module.id, now)
+    if newly:
+        statements.module_completed(session, module, user_id, now)
+    return newly
+
+
+def _mark_complete(session: Session, user_id: int, module_id: str, now: datetime) -> bool:
+    """Set the completion time unless already set; True when this call set it."""
     result = session.execute(
         update(ModuleProgress)
         .where(
@@ -61,6 +72,7 @@ def _mark_read(session: Session, user_id: int, module_id: str) -> bool:
         .values(completed_at=now)
         .execution_options(synchronize_session=False)
     )
+    rollups.touch(session, learners=[user_id])  # a Core UPDATE: the dashboards' rollups, before COMMIT
     if result.rowcount:  # type: ignore[attr-defined]
         bump(session, learners=[user_id])
         return True

@@ -14,8 +14,10 @@ from sqlalchemy.orm import Session
 
 from ..core.grading import AnswerError, Grade, grade
 from ..core.quiz import Quiz
+from ..persistence import rollups
 from ..persistence.models import Attempt, AttemptItem, User
 from . import audit, lti_grades
+from . import xapi as statements
 from .attempts import attempt_items, item_row, shown_questions
 
 DEFAULT_REASON = "Regraded against the current quiz file."
@@ -126,6 +128,8 @@ def _write(session: Session, quiz: Quiz, attempt: Attempt, email: str, result: G
         {**item_row(item), "attempt_id": attempt.id, "user_id": attempt.user_id, "quiz_id": quiz.id}
         for item in result.items
     ])
+    statements.attempt_regraded(session, quiz, attempt, result.items)
+    rollups.touch(session, learners=[attempt.user_id], cohorts_of=[attempt.user_id])  # its items were rewritten
     audit.record(session, actor_id=actor_id, kind="attempt.regrade",
                  target=audit.Target("attempt", attempt.id, f"{email} · {quiz.id} #{attempt.number}"),
                  before=before, after={"points": attempt.points, "max_points": attempt.max_points,

@@ -14,13 +14,14 @@ from ..core.catalog import Catalog
 from ..core.errors import NotYetAvailable
 from ..core.progress import completion_rule
 from ..core.quiz import QuizBank
+from ..persistence import rollups
 from ..persistence.base import utcnow
 from ..persistence.models import Attempt, Cohort, ModuleProgress, User
 from . import assignments, cohorts
 from .accounts import create_user
 from .attempts import start_attempt, submit_attempt
 from .organisation import effective_model, get_organisation, organisation_today
-from .seed_scale import seed_synthetic, simulated_answers
+from .seed_scale import analyze, seed_synthetic, simulated_answers
 
 NAMED = [
     ("admin@example.com", "Alex Admin", ("admin",)),
@@ -122,6 +123,10 @@ def seed_demo(
         scale = seed_synthetic(session, path, learners, password, rng, quizzes=quizzes, named_mentor_ids=named_mentors,
                                default_model=get_organisation(session).default_model, today=today)
     session.flush()
+    # Bulk inserts and the backdated submits above are Core writes no session event sees: rewrite the rollups.
+    rollups.rebuild(session, completion_rule(catalog, quizzes))
+    if scale is not None:
+        analyze(session)
     kept = tuple(email for email, _name, _roles in NAMED if email not in created)
     if scale is None:
         return SeedResult(logins, 0, kept=kept)

@@ -231,6 +231,12 @@ def _add_cohort_assignments(session: Session, cohort_list: list[Cohort], path: t
         session.execute(insert(Assignment), rows)
 
 
+def analyze(session: Session) -> None:
+    """Refresh the planner's statistics after bulk seeding: without them PostgreSQL plans 100k learners as if the
+    tables were empty (SQLite's planner reads sqlite_stat1 too)."""
+    session.execute(text("ANALYZE"))
+
+
 def _fix_sequences(session: Session) -> None:
     """After inserting explicit ids, move PostgreSQL's id sequences past them."""
     if session.get_bind().dialect.name != "postgresql":

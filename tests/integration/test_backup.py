@@ -24,6 +24,7 @@ from courseware.services import (
     calendar,
     drafts,
     follow_up,
+    integration_outbox,
     invitations,
     lti,
     lti_grades,
@@ -61,6 +62,9 @@ def seeded(app: Flask) -> Flask:
         assert learner is not None and mentor is not None
         assignments.create_assignment(session, kind="module", item_id="intro", due_on=date(2026, 12, 1), catalog=catalog,
                                       quizzes=quizzes, user_id=learner.id)
+        # ...and one still open (the dashboards' rollups keep a row per learner and due date of open assignments).
+        assignments.create_assignment(session, kind="module", item_id="basics", due_on=date(2026, 12, 2),
+                                      catalog=catalog, quizzes=quizzes, user_id=mentor.id)
         quiz = quizzes.get("scope-check")
         assert quiz is not None
         for module_id in ("intro", "basics"):  # the quiz opens once its module's prerequisites are complete
@@ -94,6 +98,9 @@ def seeded(app: Flask) -> Flask:
         calendar.reset(session, learner, secret="test-secret")
         reminders.send(session, [reminders.Planned(learner.id, learner.email, learner.display_name, "reminder",
                                                    (("overdue", "assignment:1"),), {"subject": "backed up"})], utcnow())
+        # A statement for the LRS (the app records them only with XAPI_ENDPOINT set, so written directly here).
+        integration_outbox.enqueue(session, channel="xapi", kind="completed", ref="backed-up", subject="module:1:intro",
+                                   payload={"id": "backed-up"}, user_id=learner.id)
         session.commit()
     return app
 

@@ -25,6 +25,7 @@ def route_ids(app: Flask, people: dict[str, Any]) -> dict[str, Any]:
     ids.update(_mail_ids(app))
     ids.update(_note_ids(app, people))
     ids.update(certificate_ids(app, people))
+    ids.update(_integration_ids(app))
     return ids
 
 
@@ -123,6 +124,18 @@ def _mail_ids(app: Flask) -> dict[str, Any]:
         assert invite_row is not None
         return {"invite_token": tokens.derive(secret, invite_row.nonce), "reset_token": tokens.derive(secret, reset_row.nonce),
                 "unsubscribe_token": unsubscribe_token(secret, invitee.id, "reminders"), "failed_message": failed.id}
+def _integration_ids(app: Flask) -> dict[str, int]:
+    """A failed xAPI statement in the integration outbox (the admin may retry it)."""
+    from courseware.services import integration_outbox
+
+    with state_of(app).sessions() as session:
+        row = integration_outbox.enqueue(session, channel="xapi", kind="completed", ref="route-table", subject="module:0:x",
+                                         payload={"id": "route-table"})
+        row.status = "failed"
+        session.commit()
+        return {"failed_statement": row.id}
+
+
 def _note_ids(app: Flask, people: dict[str, Any]) -> dict[str, int]:
     """A note by mentor@ on learner@ and one by admin@ on learner@: only its author may edit or delete a note."""
     from courseware.services import notes

@@ -18,6 +18,7 @@ from tests.web.routes_kit import ROUTES as KIT_ROUTES
 from tests.web.routes_lti import ROUTES as LTI_ROUTES
 from tests.web.routes_mentor import ROUTES as MENTOR_ROUTES
 from tests.web.routes_quiz import ROUTES as QUIZ_ROUTES
+from tests.web.routes_xapi import ROUTES as XAPI_ROUTES
 
 ROLES = ("anonymous", "learner", "mentor", "manager", "admin")
 # Each audience keeps its rows in its own module; together they must cover every route.
@@ -26,6 +27,7 @@ TABLE += API_ROUTES
 TABLE += LTI_ROUTES
 TABLE += CERTSEARCH_ROUTES
 TABLE += DRAFTS_LANDING_ROUTES
+TABLE += XAPI_ROUTES
 
 
 @pytest.mark.parametrize("role", ROLES)

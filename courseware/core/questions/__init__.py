@@ -16,6 +16,7 @@ from .base import (
     CheckContext,
     Input,
     InputValue,
+    Interaction,
     ItemResult,
     ItemWords,
     Layout,
@@ -29,7 +30,7 @@ from .split import SplitQuestion, Task
 
 __all__ = [
     "NEAR_MISS", "NOT_ANSWERED", "QUESTION_TYPES", "ROUTED_KINDS", "RACI_LABELS", "RACI_LETTERS", "AnswerError", "CheckContext",
-    "ChoiceQuestion", "Input", "InputValue", "ItemResult", "ItemWords", "Layout", "Question", "QuestionType",
+    "ChoiceQuestion", "Input", "InputValue", "Interaction", "ItemResult", "ItemWords", "Layout", "Question", "QuestionType",
     "RaciQuestion", "RouteQuestion", "RuleBreak", "SplitQuestion", "Task", "generation", "question_type", "register",
     "routed_kinds", "unregister",
 ]

@@ -90,6 +90,27 @@ class ItemWords:
     feedback: str = ""
 
 
+@dataclass(frozen=True)
+class Interaction:
+    """How a question is put as an xAPI 1.0.3 interaction (``core/xapi.py`` builds the statement around it).
+
+    ``response`` and ``correct_pattern`` use the xAPI formats: ``a[,]b`` for a choice, ``source[.]target[,]…``
+    for a matching.  ``source``, ``target`` and ``choices`` are (id, description) pairs.
+    """
+
+    type: str  # 'choice' or 'matching' (xAPI interactionType)
+    response: str
+    correct_pattern: str
+    choices: tuple[tuple[str, str], ...] = ()
+    source: tuple[tuple[str, str], ...] = ()
+    target: tuple[tuple[str, str], ...] = ()
+
+
+def matching_pairs(pairs: Sequence[tuple[str, str | None]]) -> str:
+    """'s1[.]t1[,]s2[.]t2' for the pairs with a target (an unanswered item is left out)."""
+    return "[,]".join(f"{s}[.]{t}" for s, t in pairs if t)
+
+
 NOT_ANSWERED = "Not answered"
 # How hard a question is, easiest first: a quiz lists its questions in this order (see ``check_levels``).
 LEVELS = ("recall", "apply", "judge", "case")
@@ -339,6 +360,12 @@ class Question(ABC, Generic[AnswerT]):
     def explanation_for(self, model: str) -> str:
         """The explanation a learner under ``model`` reads (``explanation_by_model``, else ``explanation``)."""
         return self.explanation_by_model.get(model, self.explanation)
+
+    # ---- interoperability
+
+    def xapi_interaction(self, items: Sequence[ItemResult], registry: Registry) -> Interaction | None:
+        """This question's graded ``items`` as an xAPI interaction (learner's response and key); None: not mapped."""
+        return None
 
     # ---- demo data
 

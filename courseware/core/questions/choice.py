@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, ClassVar, Self
@@ -16,6 +16,7 @@ from .base import (
     CheckContext,
     Input,
     InputValue,
+    Interaction,
     ItemResult,
     ItemWords,
     Layout,
@@ -128,6 +129,13 @@ class ChoiceQuestion(Question[tuple[str, ...]]):
         return ItemWords("Your answer", "; ".join(self.option_text.get(o, o) for o in chosen) or NOT_ANSWERED,
                          "; ".join(self.option_text.get(o, o) for o in keys),
                          " ".join(self.feedback[o] for o in chosen if o in self.feedback))
+
+    def xapi_interaction(self, items: Sequence[ItemResult], registry: Registry) -> Interaction:
+        """A choice among its options; the response and the key are option ids joined by '[,]'."""
+        item = items[0]
+        return Interaction("choice", "[,]".join(o for o in (item.given or "").split(",") if o),
+                           "[,]".join(o for o in item.expected.split(",") if o),
+                           choices=tuple((o, self.option_text[o]) for o in self.options))
 
     def simulate(self, model: str, skill: float, rng: random.Random) -> tuple[str, ...] | None:
         """The keys, else one key and a wrong option (several keys) or a wrong option (one key)."""

@@ -16,6 +16,7 @@ from .base import (
     CheckContext,
     Input,
     InputValue,
+    Interaction,
     ItemResult,
     ItemWords,
     Layout,
@@ -23,6 +24,7 @@ from .base import (
     RuleBreak,
     by_model_schema,
     common_fields,
+    matching_pairs,
 )
 
 RACI_LETTERS = ("R", "A", "C", "I")
@@ -142,6 +144,13 @@ class RaciQuestion(Question[dict[str, str]]):
     def describe(self, item: ItemResult, registry: Registry) -> ItemWords:
         """The owner role, and the letters chosen and expected."""
         return ItemWords(registry.owner_role_label(item.item_id), item.given or NOT_ANSWERED, item.expected)
+
+    def xapi_interaction(self, items: Sequence[ItemResult], registry: Registry) -> Interaction:
+        """A matching of its owner roles (the sources) to the letters R, A, C, I (the targets)."""
+        return Interaction("matching", matching_pairs([(i.item_id, i.given) for i in items]),
+                           matching_pairs([(i.item_id, i.expected) for i in items]),
+                           source=tuple((i.item_id, registry.owner_role_label(i.item_id)) for i in items),
+                           target=LETTER_CHOICES)
 
     def simulate(self, model: str, skill: float, rng: random.Random) -> dict[str, str] | None:
         """Each owner role: the key's letter, else another one."""

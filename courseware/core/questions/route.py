@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self
 
@@ -14,12 +14,14 @@ from .base import (
     CheckContext,
     Input,
     InputValue,
+    Interaction,
     ItemResult,
     ItemWords,
     Layout,
     Question,
     by_model_schema,
     common_fields,
+    matching_pairs,
 )
 from .owner_roles import owner_role_words, simulated_owner_role
 
@@ -114,6 +116,13 @@ class RouteQuestion(Question[str]):
         words = self.describe(item, registry)
         own = self.feedback_by_model.get(model, {}).get(item.given or "")
         return words if own is None else ItemWords(words.label, words.given, words.expected, own)
+
+    def xapi_interaction(self, items: Sequence[ItemResult], registry: Registry) -> Interaction:
+        """A matching of its one piece of work (the source) to an owner role (the targets)."""
+        item = items[0]
+        return Interaction("matching", matching_pairs([(self.id, item.given)]), matching_pairs([(self.id, item.expected)]),
+                           source=((self.id, self.prompt),),
+                           target=tuple((r, registry.owner_role_label(r)) for r in self.options))
 
     def simulate(self, model: str, skill: float, rng: random.Random) -> str | None:
         """The key, or a likely confusion."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self
 
@@ -14,6 +14,7 @@ from .base import (
     CheckContext,
     Input,
     InputValue,
+    Interaction,
     ItemResult,
     ItemWords,
     Layout,
@@ -21,6 +22,7 @@ from .base import (
     by_model_schema,
     common_fields,
     layout_order,
+    matching_pairs,
 )
 from .owner_roles import owner_role_words, simulated_owner_role
 
@@ -179,6 +181,13 @@ class SplitQuestion(Question[dict[str, str]]):
         task = self.task(item.item_id)
         return ItemWords(task.text if task else item.item_id, owner_role_words(registry, item.given),
                          registry.owner_role_label(item.expected), task.feedback_for(model) if task else "")
+
+    def xapi_interaction(self, items: Sequence[ItemResult], registry: Registry) -> Interaction:
+        """A matching of its tasks (the sources) to owner roles (the targets)."""
+        return Interaction("matching", matching_pairs([(i.item_id, i.given) for i in items]),
+                           matching_pairs([(i.item_id, i.expected) for i in items]),
+                           source=tuple((i.item_id, self.item_text(i.item_id) or i.item_id) for i in items),
+                           target=tuple((r, registry.owner_role_label(r)) for r in self.options))
 
     def simulate(self, model: str, skill: float, rng: random.Random) -> dict[str, str] | None:
         """Each task: the key, or a likely confusion."""

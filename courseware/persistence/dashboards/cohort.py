@@ -10,16 +10,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import CTE, Integer, Select, String, case, distinct, func, literal, select, union_all
+from sqlalchemy import CTE, Select, case, distinct, func, select
 from sqlalchemy.orm import Session
 
 from ...core.progress import CompletionRule
 from ...core.questions import ROUTED_KINDS
-from ..completion import completions, quiz_completions_by_module, read_complete
-from ..models import AttemptItem, Cohort, ModuleProgress, User
+from ..models import AttemptItem, Cohort, CohortConfusionRollup, CohortQuestionRollup, LearnerModule, LearnerQuiz, User
 from ..paging import limit_page
 from ..scope import within_scope
-from .sql import as_float, best_scores, count_if, in_ids, of_people
+from .sql import as_float, count_if, in_ids
 
 # "Hardest questions" ranks a question only once it has this many answers (submitted attempts answering it).
 MIN_ANSWERS = 5
@@ -130,24 +129,19 @@ def heatmap(
         .order_by(func.lower(User.display_name), User.id),
         page, per_page,
     ).cte("page")
-    done = completions(rule, of_people(select(learners.c.user_id)))
-    cells = union_all(
-        select(ModuleProgress.user_id, ModuleProgress.module_id, literal("in_progress", String).label("status"))
-        .where(in_ids(ModuleProgress.user_id, select(learners.c.user_id))),
-        select(done.c.user_id, done.c.module_id, literal("complete", String)),
-    ).subquery("cells")
+    cells = LearnerModule  # kept on write (persistence/rollups.py)
     rows = session.execute(
-        select(learners.c.user_id, learners.c.name, cells.c.module_id, cells.c.status)
+        select(learners.c.user_id, learners.c.name, cells.module_id, cells.complete)
         .select_from(learners)
-        .outerjoin(cells, cells.c.user_id == learners.c.user_id)
+        .outerjoin(cells, cells.user_id == learners.c.user_id)
         .order_by(learners.c.sort_name, learners.c.user_id)
     ).all()
     result: list[HeatmapRow] = []
-    for user_id, name, module_id, status in rows:
+    for user_id, name, module_id, complete in rows:
         if not result or result[-1].user_id != user_id:
             result.append(HeatmapRow(user_id, name, 0))
-        if module_id is not None and result[-1].cells.get(module_id) != "complete":
-            result[-1].cells[module_id] = status
+        if module_id is not None:
+            result[-1].cells[module_id] = "complete" if complete else "in_progress"
     return [HeatmapRow(r.user_id, r.name, sum(1 for s in r.cells.values() if s == "complete"), r.cells) for r in result]
 
 
@@ -156,43 +150,48 @@ def _scope(cohort_id: int, mentor_id: int | None) -> CTE:
 
 
 def module_stats(session: Session, cohort_id: int, mentor_id: int | None, rule: CompletionRule) -> list[ModuleStat]:
-    """Started and completed (by the completion rule) counts per module of the course — one query.
-
-    One pass over the learners' progress counts the modules opened and those completed by reading; the
-    modules their quizzes complete are counted from the passed attempts.  Every module the learners touched
-    (a handful) is grouped and the course's are kept afterwards: filtering by module in SQL would tempt
-    SQLite into scanning the module index.
-    """
-    scope = _scope(cohort_id, mentor_id)
-    parts: list[Select[Any]] = [
-        select(ModuleProgress.module_id, func.count().label("started"), count_if(read_complete(rule)).label("completed"))
-        .where(in_ids(ModuleProgress.user_id, select(scope.c.user_id)))
-        .group_by(ModuleProgress.module_id)
-    ]
-    if rule.by_quiz:
-        gated = quiz_completions_by_module(rule, of_people(scope))
-        parts.append(select(gated.c.module_id, literal(0, Integer), gated.c.completed))
-    both = union_all(*parts).subquery("both")
-    rows = session.execute(
-        select(both.c.module_id, func.sum(both.c.started), func.sum(both.c.completed)).group_by(both.c.module_id)
-    ).all()
+    """Started and completed (by the completion rule) counts per module of the course — one query over the
+    learners' module rows kept on write (``persistence/rollups.py``), the viewer's learners of the cohort only."""
+    cells = LearnerModule
+    query = (
+        select(cells.module_id, count_if(cells.started.is_(True)), count_if(cells.complete.is_(True)))
+        .where(cells.cohort_id == cohort_id)
+        .group_by(cells.module_id)
+    )
+    rows = session.execute(within_scope(query, cells.user_id, mentor_id)).all()
     wanted = set(rule.module_ids)
     return [ModuleStat(m, int(started or 0), int(completed or 0)) for m, started, completed in rows if m in wanted]
 
 
 def quiz_stats(session: Session, cohort_id: int, mentor_id: int | None) -> list[QuizStat]:
-    """Per quiz: learners who submitted it, learners who passed, mean best score — one query."""
-    best = best_scores(_scope(cohort_id, mentor_id))
-    rows = session.execute(
-        select(best.c.quiz_id, func.count(), func.sum(best.c.passed), as_float(func.avg(best.c.best)))
-        .group_by(best.c.quiz_id)
-        .order_by(best.c.quiz_id)
-    ).all()
+    """Per quiz: learners who submitted it, learners who passed, mean best score — one query over the learners'
+    quiz rows kept on write."""
+    quizzes = LearnerQuiz
+    query = (
+        select(quizzes.quiz_id, func.count(), count_if(quizzes.passed.is_(True)), as_float(func.avg(quizzes.best)))
+        .where(quizzes.cohort_id == cohort_id)
+        .group_by(quizzes.quiz_id)
+        .order_by(quizzes.quiz_id)
+    )
+    rows = session.execute(within_scope(query, quizzes.user_id, mentor_id)).all()
     return [QuizStat(q, int(n), int(passed or 0), avg) for q, n, passed, avg in rows]
 
 
-def confusion(session: Session, cohort_id: int, mentor_id: int | None) -> list[ConfusionCell]:
-    """Expected role × given role counts per knowledge area, over route questions and split tasks — one query."""
+def confusion(session: Session, cohort_id: int, mentor_id: int | None, *, whole: bool = False) -> list[ConfusionCell]:
+    """Expected role × given role counts per knowledge area, over route questions and split tasks — one query.
+
+    ``whole``: the viewer sees every member, so the cohort's rollup rows answer (``persistence/rollups.py``).
+    """
+    if whole:
+        rolled = CohortConfusionRollup
+        rows = session.execute(
+            select(rolled.area, rolled.expected, rolled.given, rolled.count,
+                   func.sum(rolled.count).over(partition_by=rolled.area),
+                   func.sum(case((rolled.given == rolled.expected, rolled.count), else_=0)).over(partition_by=rolled.area))
+            .where(rolled.cohort_id == cohort_id)
+        ).all()
+        return [ConfusionCell(area, expected, given or None, int(n), int(total), int(correct or 0))
+                for area, expected, given, n, total, correct in rows]
     scope = _scope(cohort_id, mentor_id)
     rows = session.execute(
         select(
@@ -209,25 +208,36 @@ def confusion(session: Session, cohort_id: int, mentor_id: int | None) -> list[C
 
 
 def hardest_questions(session: Session, cohort_id: int, mentor_id: int | None, limit: int = 10,
-                      min_answers: int = MIN_ANSWERS) -> HardestQuestions:
+                      min_answers: int = MIN_ANSWERS, *, whole: bool = False) -> HardestQuestions:
     """The questions with the lowest share of items answered correctly (ties: most answered first), counting only
     questions answered at least ``min_answers`` times, and how many have fewer answers — one query, one pass.
 
     Questions with too few answers sort after the others, so the page's rows come first and the count of the
     rest travels on every row (as a window over the grouped questions).
     """
-    scope = _scope(cohort_id, mentor_id)
-    answers = func.count(distinct(AttemptItem.attempt_id))
-    share = as_float(count_if(AttemptItem.correct.is_(True)) * 1.0 / func.count())
-    enough = case((answers >= min_answers, 0), else_=1)
-    rows = session.execute(
-        select(AttemptItem.quiz_id, AttemptItem.question_id, answers.label("answers"), share.label("share"),
-               func.sum(enough).over().label("too_few"))
-        .where(in_ids(AttemptItem.user_id, select(scope.c.user_id)))
-        .group_by(AttemptItem.quiz_id, AttemptItem.question_id)
-        .order_by(enough, share, answers.desc(), AttemptItem.quiz_id, AttemptItem.question_id)
-        .limit(limit)
-    ).all()
+    if whole:  # the viewer sees every member: the cohort's rollup rows (``persistence/rollups.py``)
+        rolled = CohortQuestionRollup
+        share = as_float(rolled.correct * 1.0 / rolled.items)
+        enough = case((rolled.answers >= min_answers, 0), else_=1)
+        query = (
+            select(rolled.quiz_id, rolled.question_id, rolled.answers.label("answers"), share.label("share"),
+                   func.sum(enough).over().label("too_few"))
+            .where(rolled.cohort_id == cohort_id)
+            .order_by(enough, share, rolled.answers.desc(), rolled.quiz_id, rolled.question_id)
+        )
+    else:
+        scope = _scope(cohort_id, mentor_id)
+        answers = func.count(distinct(AttemptItem.attempt_id))
+        share = as_float(count_if(AttemptItem.correct.is_(True)) * 1.0 / func.count())
+        enough = case((answers >= min_answers, 0), else_=1)
+        query = (
+            select(AttemptItem.quiz_id, AttemptItem.question_id, answers.label("answers"), share.label("share"),
+                   func.sum(enough).over().label("too_few"))
+            .where(AttemptItem.user_id.in_(select(scope.c.user_id)))
+            .group_by(AttemptItem.quiz_id, AttemptItem.question_id)
+            .order_by(enough, share, answers.desc(), AttemptItem.quiz_id, AttemptItem.question_id)
+        )
+    rows = session.execute(query.limit(limit)).all()
     stats = [QuestionStat(r.quiz_id, r.question_id, int(r.answers), float(r.share)) for r in rows
              if r.answers >= min_answers]
     return HardestQuestions(stats, int(rows[0].too_few or 0) if rows else 0, min_answers)
@@ -253,11 +263,14 @@ def cohort_page(
     header = cohort_header(session, cohort_id, mentor_id)
     if header is None:
         return None
+    # Seeing every member (an admin, or a mentor of them all), the cohort's own rollups answer; else the mentor's
+    # mentees in it, a caseload, are aggregated from their rows.
+    whole = header.learners == header.members
     return CohortPage(
         header=header,
         heatmap=heatmap(session, cohort_id, mentor_id, rule=rule, page=page, per_page=per_page),
         modules=module_stats(session, cohort_id, mentor_id, rule),
         quizzes=quiz_stats(session, cohort_id, mentor_id),
-        confusion=confusion(session, cohort_id, mentor_id),
-        hardest=hardest_questions(session, cohort_id, mentor_id, hardest),
+        confusion=confusion(session, cohort_id, mentor_id, whole=whole),
+        hardest=hardest_questions(session, cohort_id, mentor_id, hardest, whole=whole),
     )

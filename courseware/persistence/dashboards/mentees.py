@@ -8,7 +8,6 @@ from functools import lru_cache
 from typing import Any, Final, Literal
 
 from sqlalchemy import (
-    ColumnElement,
     Date,
     Float,
     Integer,
@@ -25,13 +24,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from ...core.progress import CompletionRule
+from ...core.schedule import past_due
 from ..base import UTCDateTime
-from ..completion import completion_counts
-from ..models import Cohort, User
+from ..models import Cohort, LearnerDue, LearnerRollup, User
 from ..paging import offset_of
 from ..queries import Reader
 from ..scope import scoped_learners
-from .sql import greatest, of_people, overdue_by_user, progress_totals, quiz_totals, rule_breaks_by_user
+from .sql import greatest
 
 EVERY_COHORT: Final = "all"  # the cohort filter that keeps everyone; None keeps learners without a cohort
 SORT_KEYS = ("name", "email", "cohort", "completed", "passed", "score", "activity", "overdue", "rule_breaks")
@@ -126,19 +125,21 @@ def _rows(mentor: Any, cohort: str, sort: str, descending: bool, paged: bool, ru
     scope = scope_query.cte("scope")
 
     today = bindparam("today", type_=Date)
-    progress = progress_totals(scope)
-    completed = completion_counts(rule, of_people(scope))
-    quizzes = quiz_totals(scope)
-    overdue = overdue_by_user(scope, today, rule)
-    breaks = rule_breaks_by_user(of_people(scope))
-    last_activity = greatest(scope.c.last_seen_at, progress.c.last_progress, quizzes.c.last_submitted)
-    columns: dict[str, ColumnElement[Any]] = {
-        "completed": func.coalesce(completed.c.completed, 0),
-        "passed": func.coalesce(quizzes.c.passed, 0),
-        "score": quizzes.c.average_best,
+    rolled = LearnerRollup  # the learner's numbers, kept on write (persistence/rollups.py)
+    overdue = (
+        select(LearnerDue.user_id, func.sum(LearnerDue.open).label("overdue"))
+        .where(LearnerDue.user_id.in_(select(scope.c.user_id)), past_due(LearnerDue.due_on, today))
+        .group_by(LearnerDue.user_id)
+        .subquery("overdue")
+    )
+    last_activity = greatest(scope.c.last_seen_at, rolled.last_progress, rolled.last_submitted)
+    columns: dict[str, Any] = {
+        "completed": func.coalesce(rolled.modules_completed, 0),
+        "passed": func.coalesce(rolled.quizzes_passed, 0),
+        "score": rolled.average_best,
         "activity": last_activity,
         "overdue": func.coalesce(overdue.c.overdue, 0),
-        "rule_breaks": func.coalesce(breaks.c.rule_breaks, 0),
+        "rule_breaks": func.coalesce(rolled.rule_breaks, 0),
     }
     final_keys = {"name": scope.c.sort_name, "email": scope.c.email, "cohort": scope.c.cohort, **columns}
     order = (key_of(final_keys[sort]), scope.c.sort_name, scope.c.user_id)
@@ -149,11 +150,8 @@ def _rows(mentor: Any, cohort: str, sort: str, descending: bool, paged: bool, ru
             *(column.label(key) for key, column in columns.items()),
         )
         .select_from(scope)
-        .outerjoin(progress, progress.c.user_id == scope.c.user_id)
-        .outerjoin(completed, completed.c.user_id == scope.c.user_id)
-        .outerjoin(quizzes, quizzes.c.user_id == scope.c.user_id)
+        .outerjoin(rolled, rolled.user_id == scope.c.user_id)
         .outerjoin(overdue, overdue.c.user_id == scope.c.user_id)
-        .outerjoin(breaks, breaks.c.user_id == scope.c.user_id)
         .order_by(*order)
     )
     return query if sort in _USER_SORTS else page_of(query)

@@ -1,23 +1,22 @@
 """The manager overview (admins): every cohort's completion, every mentor's caseload and overdue count.
 
-Both tables are paginated before anything is aggregated, so a page costs what its cohorts'
-or mentors' learners cost, whatever the size of the organisation.
+Both tables are paginated before anything is aggregated, and they add up the learners' rollup rows (kept on
+write by ``persistence/rollups.py``) instead of their raw progress and attempts.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from sqlalchemy import CTE, Select, and_, exists, func, select
+from sqlalchemy import ColumnElement, and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from ...core.progress import CompletionRule
-from ..completion import completion_counts
-from ..models import Cohort, Mentorship, User, UserRole
+from ...core.schedule import past_due
+from ..models import Cohort, LearnerDue, LearnerRollup, Mentorship, User, UserRole
 from ..paging import limit_page
-from .sql import count_if, in_ids, of_people, overdue_by_user
+from .sql import count_if
 
 
 @dataclass(frozen=True)
@@ -51,46 +50,44 @@ class Headline:
     unmentored: int
 
 
-def _per_learner(people: CTE, rule: CompletionRule, today: date) -> Select[Any]:
-    """(user_id, completed, overdue) for each learner of ``people`` (which has user_id and cohort_id)."""
-    done = completion_counts(rule, of_people(people))
-    overdue = overdue_by_user(people, today, rule)
-    return (
-        select(people.c.user_id, func.coalesce(done.c.completed, 0).label("completed"),
-               func.coalesce(overdue.c.overdue, 0).label("overdue"))
-        .select_from(people)
-        .outerjoin(done, done.c.user_id == people.c.user_id)
-        .outerjoin(overdue, overdue.c.user_id == people.c.user_id)
-    )
+def _finished(rule: CompletionRule) -> ColumnElement[bool]:
+    return LearnerRollup.modules_completed >= max(len(rule.module_ids), 1)
 
 
 def cohort_summaries(
     session: Session, *, rule: CompletionRule, today: date, page: int = 1, per_page: int | None = 25
 ) -> tuple[list[GroupSummary], int]:
-    """A page of cohorts (newest start first) with their learners' totals, and the number of cohorts — one query."""
+    """A page of cohorts (newest start first) with their learners' totals, and the number of cohorts — one query.
+
+    The totals come from the rollups (``persistence/rollups.py``): one row per learner, indexed by cohort; overdue
+    is the open assignments whose rolled-up due date has passed on ``today``.
+    """
     order = (Cohort.start_date.desc(), Cohort.name, Cohort.id)
     cohorts = limit_page(
         select(Cohort.id, Cohort.name, Cohort.start_date, func.count().over().label("total")).order_by(*order),
         page, per_page,
     ).cte("cohort_page")
-    people = (
-        select(User.id.label("user_id"), User.cohort_id).where(in_ids(User.cohort_id, select(cohorts.c.id))).cte("people")
+    ids = select(cohorts.c.id)
+    members = (
+        select(User.cohort_id, func.count().label("learners")).where(User.cohort_id.in_(ids))
+        .group_by(User.cohort_id).subquery("members")
     )
-    learners = _per_learner(people, rule, today).add_columns(people.c.cohort_id).subquery("per_learner")
-    totals = (
-        select(
-            learners.c.cohort_id,
-            func.count().label("learners"),
-            func.sum(learners.c.completed).label("completed"),
-            count_if(learners.c.completed >= max(len(rule.module_ids), 1)).label("finished"),
-            func.sum(learners.c.overdue).label("overdue"),
-        )
-        .group_by(learners.c.cohort_id)
-        .subquery("totals")
+    done = (
+        select(LearnerRollup.cohort_id, func.sum(LearnerRollup.modules_completed).label("completed"),
+               count_if(_finished(rule)).label("finished"))
+        .where(LearnerRollup.cohort_id.in_(ids))
+        .group_by(LearnerRollup.cohort_id).subquery("done")
+    )
+    overdue = (
+        select(LearnerDue.cohort_id, func.sum(LearnerDue.open).label("overdue"))
+        .where(LearnerDue.cohort_id.in_(ids), past_due(LearnerDue.due_on, today))
+        .group_by(LearnerDue.cohort_id).subquery("overdue")
     )
     rows = session.execute(
-        select(cohorts, totals.c.learners, totals.c.completed, totals.c.finished, totals.c.overdue)
-        .outerjoin(totals, totals.c.cohort_id == cohorts.c.id)
+        select(cohorts, members.c.learners, done.c.completed, done.c.finished, overdue.c.overdue)
+        .outerjoin(members, members.c.cohort_id == cohorts.c.id)
+        .outerjoin(done, done.c.cohort_id == cohorts.c.id)
+        .outerjoin(overdue, overdue.c.cohort_id == cohorts.c.id)
         .order_by(cohorts.c.start_date.desc(), cohorts.c.name, cohorts.c.id)
     ).all()
     summaries = [
@@ -107,7 +104,10 @@ def cohort_summaries(
 def mentor_summaries(
     session: Session, *, rule: CompletionRule, today: date, page: int = 1, per_page: int | None = 25
 ) -> tuple[list[GroupSummary], int]:
-    """A page of mentors (by name) with caseload, their mentees' totals and overdue count, and the number of mentors."""
+    """A page of mentors (by name) with caseload, their mentees' totals and overdue count, and the number of mentors.
+
+    One query over the page's mentorships joined to the rollups (see ``cohort_summaries``).
+    """
     mentors = limit_page(
         select(User.id, User.display_name.label("name"), User.email, func.lower(User.display_name).label("sort_name"),
                func.count().over().label("total"))
@@ -116,27 +116,33 @@ def mentor_summaries(
         page, per_page,
     ).cte("mentor_page")
     pairs = (
-        select(Mentorship.mentor_id, Mentorship.mentee_id).where(in_ids(Mentorship.mentor_id, select(mentors.c.id))).cte("pairs")
+        select(Mentorship.mentor_id, Mentorship.mentee_id).where(Mentorship.mentor_id.in_(select(mentors.c.id)))
+        .cte("pairs")
     )
-    people = (
-        select(User.id.label("user_id"), User.cohort_id).where(in_ids(User.id, select(pairs.c.mentee_id))).cte("people")
-    )
-    learners = _per_learner(people, rule, today).subquery("per_learner")
     totals = (
         select(
             pairs.c.mentor_id,
             func.count().label("learners"),
-            func.sum(learners.c.completed).label("completed"),
-            count_if(learners.c.completed >= max(len(rule.module_ids), 1)).label("finished"),
-            func.sum(learners.c.overdue).label("overdue"),
+            func.sum(func.coalesce(LearnerRollup.modules_completed, 0)).label("completed"),
+            count_if(_finished(rule)).label("finished"),
         )
-        .join(learners, learners.c.user_id == pairs.c.mentee_id)
+        .select_from(pairs)
+        .outerjoin(LearnerRollup, LearnerRollup.user_id == pairs.c.mentee_id)
         .group_by(pairs.c.mentor_id)
         .subquery("totals")
     )
+    overdue = (
+        select(pairs.c.mentor_id, func.sum(LearnerDue.open).label("overdue"))
+        .select_from(pairs)
+        .join(LearnerDue, LearnerDue.user_id == pairs.c.mentee_id)
+        .where(past_due(LearnerDue.due_on, today))
+        .group_by(pairs.c.mentor_id)
+        .subquery("overdue")
+    )
     rows = session.execute(
-        select(mentors, totals.c.learners, totals.c.completed, totals.c.finished, totals.c.overdue)
+        select(mentors, totals.c.learners, totals.c.completed, totals.c.finished, overdue.c.overdue)
         .outerjoin(totals, totals.c.mentor_id == mentors.c.id)
+        .outerjoin(overdue, overdue.c.mentor_id == mentors.c.id)
         .order_by(mentors.c.sort_name, mentors.c.id)
     ).all()
     summaries = [

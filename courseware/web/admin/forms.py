@@ -121,6 +121,12 @@ class SettingsForm(Form):
         description="Leave empty for certificates that never expire; 12 asks people to recertify every year. "
                     "Applies to certificates issued from now on.",
     )
+    xapi_actor = SelectField(
+        "Learners in xAPI statements", default="mbox",
+        choices=[SelectChoice("mbox", "By email address (mbox)"),
+                 SelectChoice("account", "By an account on this site (their email stays here)")],
+        description="How statements sent to the Learning Record Store name the learner (docs/integrations.md).",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

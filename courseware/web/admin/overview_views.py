@@ -43,10 +43,10 @@ def overview_csv() -> Response:
     rule, day = completion(), today()
     cohorts, _ = dashboards.cohort_summaries(db, rule=rule, today=day, per_page=None)
     mentors, _ = dashboards.mentor_summaries(db, rule=rule, today=day, per_page=None)
-    rows = [
+    rows = (
         [kind, group.name, group.email or "", group.start_date.isoformat() if group.start_date else "", group.learners,
          group.modules_completed, f"{group.completion:.1f}", group.finished, group.overdue]
         for kind, groups in (("cohort", cohorts), ("mentor", mentors))
         for group in groups
-    ]
+    )
     return csv_response(f"overview-{day.isoformat()}.csv", CSV_HEADER, rows)

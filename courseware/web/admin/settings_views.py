@@ -23,14 +23,15 @@ def settings() -> str | Response:
     if request.method == "GET":
         org = organisation.read_organisation(db)
         form = SettingsForm(formdata=None, data={"name": org.name, "default_model": org.default_model,
-                                                 "time_zone": org.time_zone,
+                                                 "time_zone": org.time_zone, "xapi_actor": org.xapi_actor,
                                                  "certificate_months": org.certificate_validity_months})
     else:
         form = SettingsForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
             organisation.update_organisation(db, name=form.name.data or "", default_model=form.default_model.data or "",
-                                             time_zone=form.time_zone.data or "", actor_id=current_user.id)
+                                             time_zone=form.time_zone.data or "", actor_id=current_user.id,
+                                             xapi_actor=form.xapi_actor.data)
             certificates.set_validity(db, form.certificate_months.data, actor_id=current_user.id)
         except InvalidInput as exc:
             field_error(form, exc, "name")

@@ -191,8 +191,9 @@ def _submit(attempt_id: int) -> Response | tuple[str, int]:
             message = f"Some answers could not be read ({exc}). Check them and submit again."
         else:
             db = get_db()  # the write lock (SQLite) is taken here, after grading
-            if attempt_service.record_submission(db, head.id, head.user_id, quiz.id, submission,
-                                                 catalog=catalog(), rule=own_completion()) is not None:
+            if attempt_service.record_submission(db, quiz, head.id, head.user_id, submission, number=head.number,
+                                                 model=head.model, catalog=catalog(),
+                                                 rule=own_completion()) is not None:
                 drafts.discard_draft(db, head.id)
             db.commit()
             return redirect(url_for("quiz.attempt", attempt_id=head.id))

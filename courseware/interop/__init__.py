@@ -1,0 +1,1 @@
+"""Delivering the integration outbox to other systems (an LRS for xAPI; later an LMS for LTI grades)."""
