@@ -91,6 +91,7 @@ PAGES: list[Page] = [
     Page("invite", "admin.invite", "/admin/invitations/new", (ADMIN,)),
     Page("import-invitations", "admin.import_invitations", "/admin/invitations/import", (ADMIN,)),
     Page("outbox", "admin.outbox_page", "/admin/outbox", (ADMIN,)),
+    Page("outbox-xapi", "admin.outbox_page", "/admin/outbox?channel=xapi&show=sent", (ADMIN,)),
     Page("flags", "admin.flags", "/admin/flags", (ADMIN,)),
     Page("admin-certificates", "admin.certificates_list", "/admin/certificates", (ADMIN,)),
     Page("revoke-certificate", "admin.revoke_certificate", "/admin/certificates/{certificate}/revoke", (ADMIN,)),
