@@ -45,8 +45,10 @@
     });
     return el("section", {"class": "card", id: "schema-" + name}, [
       el("h3", {}, [name]), el("p", {"class": "muted"}, prose(schema.description)),
-      el("table", {"class": "table"}, [el("thead", {}, [el("tr", {}, [el("th", {}, ["Field"]), el("th", {}, ["Type"]),
-        el("th", {}, ["Presence"]), el("th", {}, ["Notes"])])]), el("tbody", {}, rows)])]);
+      // A scroll region of its own, focusable and named, so a narrow screen scrolls the table, not the page.
+      el("div", {"class": "table-wrap", tabindex: "0", role: "region", "aria-label": name + " fields"}, [
+        el("table", {"class": "data"}, [el("thead", {}, [el("tr", {}, [el("th", {}, ["Field"]), el("th", {}, ["Type"]),
+          el("th", {}, ["Presence"]), el("th", {}, ["Notes"])])]), el("tbody", {}, rows)])])]);
   }
 
   function operationCard(spec, path, method, op) {

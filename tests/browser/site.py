@@ -17,6 +17,7 @@ __all__ = ["free_port", "prepare", "serve", "stop_process"]
 BIN = Path(sys.executable).parent
 PASSWORD = "browser-suite-password"
 MANAGER = "manager@example.com"
+NEWCOMER = "newcomer@example.com"  # a learner who has opened nothing, so My path shows the welcome
 # The signed-in roles the suite walks, each with the demo account it signs in as.
 LOGINS = {
     "learner": "learner@example.com",
@@ -67,12 +68,13 @@ def _courseware(env: dict[str, str], *args: str) -> None:
 
 
 def prepare(tmp: Path, port: int) -> dict[str, str]:
-    """Migrate, seed the demo organisation and add a manager (the demo has none)."""
+    """Migrate, seed the demo organisation and add a manager (the demo has none) and a learner new to it."""
     env = site_env(tmp, port)
     (tmp / "instance").mkdir(parents=True, exist_ok=True)
     _courseware(env, "init-db")
     _courseware(env, "seed-demo", "--password", PASSWORD)
     _courseware(env, "create-user", MANAGER, "--name", "Mina Manager", "--role", "manager", "--password", PASSWORD)
+    _courseware(env, "create-user", NEWCOMER, "--name", "Noor Newcomer", "--role", "learner", "--password", PASSWORD)
     return env
 
 
@@ -88,6 +90,23 @@ def serve(tmp: Path, port: int, env: dict[str, str]) -> Site:
         stop_process(process)
         raise AssertionError("the server did not start:\n" + log.read_text()) from None
     return Site(f"http://127.0.0.1:{port}", env, process, log)
+
+
+def add_certificate(session: Any, catalog: Any, learner: Any) -> Any:
+    """The demo learner's certificate for the whole path (the demo's learners have not finished it), so the
+    certificate, verification and revoke pages have one to show; issued as ``services/certificates.award`` does."""
+    from datetime import date
+
+    from courseware.core.certificates import expiry_date, new_code, scope_title
+    from courseware.persistence.models import Certificate
+
+    issued_on = date(2026, 11, 2)
+    certificate = Certificate(user_id=learner.id, scope="path", code=new_code(), holder_name=learner.display_name,
+                              course_title=scope_title(catalog, "path"), issued_on=issued_on,
+                              expires_on=expiry_date(issued_on, 24))
+    session.add(certificate)
+    session.flush()
+    return certificate
 
 
 def stop_process(process: subprocess.Popen[str]) -> None:

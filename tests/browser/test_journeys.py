@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tests.browser.site import LOGINS, PASSWORD, Site
+from tests.browser.site import LOGINS, NEWCOMER, PASSWORD, Site
 from tests.browser.walk import Tab, check, new_context, sign_in
 
 PHONE = 390
@@ -126,7 +126,8 @@ def test_tables_on_a_phone_keep_their_columns_and_actions(site: Site, browser: A
             cell_box = cell.bounding_box()
             assert cell_box is not None and cell_box["x"] >= 0 and cell_box["x"] + cell_box["width"] <= PHONE, label
         assert check(tab, "/admin/assignments", shots / "journeys" / "phone-admin-02-assignments.png") == []
-        buttons = page.locator("table.stack tbody tr button")
+        # Delete is a link to its confirmation page (admin.delete_assignment), drawn as a button.
+        buttons = page.locator("table.stack tbody tr :is(button, a.button)")
         assert buttons.count() > 0
         for index in range(buttons.count()):
             button = buttons.nth(index)
@@ -145,3 +146,15 @@ def test_tables_on_a_phone_keep_their_columns_and_actions(site: Site, browser: A
             assert cell_box is not None and cell_box["x"] + cell_box["width"] <= PHONE, label
     finally:
         context.close()
+
+
+def test_a_new_learner_is_welcomed_on_my_path(site: Site, browser: Any, shots: Path) -> None:
+    """Noor has opened nothing yet (Riley has, in the journey above): My path opens with the welcome, at both widths,
+    and it passes the page checks like every other page."""
+    for name, width in (("desktop", 1280), ("phone", PHONE)):
+        context, tab = _tab(browser, site, width, NEWCOMER)
+        try:
+            assert check(tab, "/path", shots / "journeys" / f"{name}-learner-welcome.png") == []
+            assert tab.page.locator("section.welcome h2").inner_text().startswith("Welcome")
+        finally:
+            context.close()

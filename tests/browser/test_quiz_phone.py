@@ -10,17 +10,15 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from tests.conftest import PASSWORD, QUIZ_PREREQUISITES, REPO, read_modules
 
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = REPO / "build" / "browser" / "quiz-phone"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 
@@ -44,19 +42,15 @@ def phone_site(app: Flask, people: dict[str, Any]) -> Iterator[str]:
 
 
 @pytest.fixture
-def phone(phone_site: str) -> Iterator[Any]:
-    """A 390 px touch-screen context of the Debian Chromium."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install it with `apt-get install -y chromium` (.ci/run and make test do)")
+def phone(phone_site: str, browser: Any) -> Iterator[Any]:
+    """A 390 px touch-screen context of the suite's Chromium (``conftest.browser``: one Playwright per run, since a
+    second ``sync_playwright`` inside the first one's event loop is refused)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        context = browser.new_context(**PHONE)
-        try:
-            yield context
-        finally:
-            context.close()
-            browser.close()
+    context = browser.new_context(**PHONE)
+    try:
+        yield context
+    finally:
+        context.close()
 
 
 def sign_in(page: Any, base: str, email: str, then: str | None = None) -> None:
@@ -122,12 +116,9 @@ def test_a_whole_quiz_by_touch_saved_as_it_goes_and_restored_after_sign_out(phon
     assert errors == []
 
 
-def test_save_and_finish_later_without_javascript(phone_site: str, people: dict[str, Any]) -> None:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install it with `apt-get install -y chromium`")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        context = browser.new_context(**PHONE, java_script_enabled=False)
+def test_save_and_finish_later_without_javascript(phone_site: str, people: dict[str, Any], browser: Any) -> None:
+    context = browser.new_context(**PHONE, java_script_enabled=False)
+    try:
         page = context.new_page()
         sign_in(page, phone_site, "learner@example.com")
         page.goto(phone_site + "/quizzes/scope-check")
@@ -141,5 +132,5 @@ def test_save_and_finish_later_without_javascript(phone_site: str, people: dict[
         assert "Your answers are saved (Saved at" in page.content()
         page.goto(attempt)
         assert page.locator("input:checked").count() == 1
+    finally:
         context.close()
-        browser.close()
