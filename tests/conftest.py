@@ -19,6 +19,7 @@ from courseware.persistence.base import Base, utcnow
 from courseware.persistence.db import make_engine, make_session_factory, upgrade
 from courseware.persistence.models import ModuleProgress, User
 from courseware.services import accounts
+from courseware.services.versions import bump
 from courseware.state import state_of
 from tests.smtp_peer import SmtpPeer
 
@@ -131,6 +132,7 @@ def read_modules(session: Session, user_id: int, *module_ids: str) -> None:
     """Mark modules complete (read) for a user and commit: the fixture quiz opens once intro and basics are."""
     now = utcnow()
     session.add_all(ModuleProgress(user_id=user_id, module_id=m, started_at=now, completed_at=now) for m in module_ids)
+    bump(session, learners=[user_id])  # raw rows behind the services: the cached pages must see them
     session.commit()
 
 

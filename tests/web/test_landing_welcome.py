@@ -98,6 +98,7 @@ def course_app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     (content / "mentoring" / "01-coaching.md").write_text(COACHING, encoding="utf-8")
     app = create_app(make_config(database_url, CONTENT_DIR=str(content)))
     yield app
+    state_of(app).engine.dispose()
     _empty_tables(database_url)
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from courseware.app import create_app
 from courseware.persistence.models import Attempt, AttemptDraft
+from courseware.state import state_of
 from tests.conftest import PASSWORD, QUIZ_PREREQUISITES, make_config, make_user, read_modules
 
 JSON = {"Accept": "application/json"}
@@ -271,6 +272,7 @@ def test_with_csrf_on_the_script_sends_the_token_and_a_forged_post_is_refused(
     assert stale.status_code == 200
     row = draft_row(db, attempt_id(url))
     assert row is not None and row.answers == {"q1": "am"}
+    state_of(app).engine.dispose()  # this test's own app: its pooled connections closed, not left to the collector
 
 
 def test_the_last_change_sent_as_the_tab_closes_is_kept_without_a_message(client: FlaskClient, learner,
