@@ -23,7 +23,7 @@ from ..persistence.models import IntegrationMessage
 from ..persistence.paging import fetch_page
 from ..persistence.queries import get_or_not_found
 from . import audit
-from .outbox import RetryPolicy
+from .outbox import RetryPolicy, failed_try
 
 CHANNELS = ("xapi",)  # a new channel adds its name here and a delivery function in interop/delivery.py
 STATUSES = ("pending", "sending", "sent", "failed")
@@ -83,18 +83,7 @@ def mark_sent(session: Session, ids: Sequence[int], now: datetime) -> None:
 def mark_failed_try(session: Session, row_id: int, error: str, now: datetime, policy: RetryPolicy, *,
                     permanent: bool = False) -> datetime | None:
     """A try failed: back to pending after the policy's delay (returned), or failed for good (None)."""
-    row = session.get(IntegrationMessage, row_id, populate_existing=True)
-    if row is None or row.status != "sending":
-        return None
-    row.last_error = error[:2000]
-    if permanent or row.attempts >= policy.max_attempts:
-        row.status = "failed"
-        session.flush()
-        return None
-    row.status = "pending"
-    row.next_attempt_at = now + policy.delay(row.attempts)
-    session.flush()
-    return row.next_attempt_at
+    return failed_try(session, IntegrationMessage, row_id, error, now, policy, permanent=permanent)
 
 
 def fail_stale(session: Session, now: datetime, policy: RetryPolicy) -> int:

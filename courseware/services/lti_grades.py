@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from ..persistence.base import utcnow
 from ..persistence.models import LtiGradeLink, LtiGradeOutbox, User
 from ..persistence.queries import get_or_not_found
-from .outbox import RetryPolicy
+from .outbox import RetryPolicy, failed_try
 
 STATUSES = ("pending", "sending", "sent", "failed")
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
@@ -89,18 +89,7 @@ def mark_sent(session: Session, row_id: int, now: datetime) -> None:
 
 def mark_failed_try(session: Session, row_id: int, error: str, now: datetime, policy: RetryPolicy) -> datetime | None:
     """A try failed: pending again after the policy's delay (returned), or failed after the last try (None)."""
-    row = session.get(LtiGradeOutbox, row_id, populate_existing=True)
-    if row is None or row.status != "sending":
-        return None
-    row.last_error = error[:2000]
-    if row.attempts >= policy.max_attempts:
-        row.status = "failed"
-        session.flush()
-        return None
-    row.status = "pending"
-    row.next_attempt_at = now + policy.delay(row.attempts)
-    session.flush()
-    return row.next_attempt_at
+    return failed_try(session, LtiGradeOutbox, row_id, error, now, policy)
 
 
 def counts(session: Session) -> dict[str, int]:

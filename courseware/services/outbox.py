@@ -84,7 +84,14 @@ def mark_failed_try(
     session: Session, message_id: int, error: str, now: datetime, policy: RetryPolicy, *, permanent: bool = False
 ) -> datetime | None:
     """A try failed: back to pending after the policy's delay (returned), or failed for good (None)."""
-    row = session.get(OutboxMessage, message_id, populate_existing=True)
+    return failed_try(session, OutboxMessage, message_id, error, now, policy, permanent=permanent)
+
+
+def failed_try(session: Session, model: type[Any], row_id: int, error: str, now: datetime, policy: RetryPolicy, *,
+               permanent: bool = False) -> datetime | None:
+    """The one rule of a failed try for every outbox table (mail, integrations, LTI scores): a row still 'sending'
+    goes back to pending after the policy's delay (returned), or is failed for good (None) after the last try."""
+    row = session.get(model, row_id, populate_existing=True)
     if row is None or row.status != "sending":
         return None
     row.last_error = error[:2000]
