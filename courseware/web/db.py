@@ -8,7 +8,9 @@ transaction takes the write lock up front (SQLite), so a view that writes calls 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any
 
 from flask import Flask, current_app, g, request
 from flask_login import current_user
@@ -22,6 +24,7 @@ from ..core.progress import CompletionRule
 from ..core.quiz import QuizBank
 from ..core.schedule import today_in
 from ..persistence.db import IMMEDIATE, read_connection, write_session
+from ..persistence.fast_read import fast_reader
 from ..services.organisation import organisation_today
 from ..state import AppState, state_of
 
@@ -48,6 +51,13 @@ def reader() -> Connection:
     if "conn" not in g:
         g.conn = read_connection(state().engine)
     return g.conn  # type: ignore[no-any-return]
+
+
+def read_rows(statement: Any, values: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
+    """A hot read's rows: on a kept-open driver connection (``persistence/fast_read.py``), or, should the driver
+    fail, through the request's read connection, whose errors take the ordinary path (retry, 503)."""
+    rows = fast_reader(state().engine).rows(statement, values)
+    return rows if rows is not None else reader().execute(statement, values).all()
 
 
 def side_write() -> Session:

@@ -18,7 +18,7 @@ from ..persistence import queries
 from ..persistence.base import utcnow
 from ..persistence.models import User
 from ..services.versions import bump
-from .db import reader, side_write, state
+from .db import read_rows, side_write, state
 from .logs import security_event
 
 login_manager = LoginManager()
@@ -93,8 +93,8 @@ def _load_user(user_id: str) -> SignedInUser | None:
     if not within_lifetime(signed_in_at, int(time.time())):
         security_event("sign_in.expired", load_user=False, signed_in_at=signed_in_at)
         return None
-    # A prebuilt Core statement on the plain read connection: no ORM session, no BEGIN, no write lock.
-    user = queries.principal_by_token(reader(), token)
+    # Prebuilt SQL on a kept-open driver connection: no ORM session, no pool checkout, no BEGIN, no write lock.
+    user = queries.principal_from_rows(read_rows(queries.PRINCIPAL, {"token": token}))
     if user is None:
         return None
     g.principal = user  # its organisation time zone gives the request's today (web/db.today)

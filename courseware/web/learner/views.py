@@ -17,7 +17,7 @@ from ...persistence import follow_up, queries
 from ...services import progress
 from ...services.assignments import LearnerAssignment, learner_assignments
 from ...services.welcome import welcome_facts
-from ..db import catalog, get_db, may_open_module, own_completion, quiz_bank, reader, side_write, today
+from ..db import catalog, get_db, may_open_module, own_completion, quiz_bank, read_rows, reader, side_write, today
 from ..forms_common import ButtonForm
 from ..page_cache import render_cached
 from . import bp
@@ -138,7 +138,8 @@ def module(module_id: str) -> str:
     """A module: cached HTML, table of contents, previous/next, and the complete button."""
     found = _load_module(module_id)
     cat = catalog()
-    state = module_state(found, cat, own_completion(), queries.learner_standing(reader(), current_user.id))
+    state = module_state(found, cat, own_completion(), queries.standing_from_rows(
+        read_rows(queries.STANDING, {"user_id": current_user.id})))
     if state.status is Status.AVAILABLE:
         with side_write() as session:
             progress.record_start(session, current_user.id, found.id)
