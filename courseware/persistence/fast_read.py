@@ -48,18 +48,25 @@ class Prepared:
             column.type._cached_result_processor(dialect, None)  # noqa: SLF001 - what SQLAlchemy's own results use
             for column in statement.selected_columns
         ]
-        self.processors = processors if any(processors) else None
+        # (position, processor) of the columns that need one: SQLite's booleans and datetimes, say.
+        self.processors = [(i, p) for i, p in enumerate(processors) if p is not None] or None
 
     def parameters(self, values: Mapping[str, Any]) -> Sequence[Any] | Mapping[str, Any]:
         if self.defaults:
             values = {**self.defaults, **values}
         return [values[name] for name in self.order] if self.positional else values
 
-    def convert(self, rows: list[Any]) -> list[tuple[Any, ...]]:
+    def convert(self, rows: list[Any]) -> list[Any]:
         processors = self.processors
         if processors is None:
             return rows
-        return [tuple(p(v) if p is not None else v for p, v in zip(processors, row, strict=True)) for row in rows]
+        converted = []
+        for row in rows:
+            values = list(row)
+            for i, process in processors:
+                values[i] = process(values[i])
+            converted.append(values)
+        return converted
 
 
 class FastReader:
@@ -82,7 +89,7 @@ class FastReader:
             found = self._prepared[id(statement)] = Prepared(statement, self.dialect)
         return found
 
-    def rows(self, statement: Any, values: Mapping[str, Any]) -> list[tuple[Any, ...]] | None:
+    def rows(self, statement: Any, values: Mapping[str, Any]) -> list[Any] | None:
         """The statement's rows, converted as SQLAlchemy would; None when the driver failed (read the ordinary way)."""
         prepared = self.prepared(statement)
         connection = self._take()

@@ -7,8 +7,10 @@ when cookies are Secure, that is outside development and testing, where the site
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Flask
-from werkzeug.wrappers import Response
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -39,15 +41,31 @@ def security_headers(hsts: bool) -> dict[str, str]:
     return headers
 
 
+class SecurityHeaders:
+    """WSGI middleware adding the security headers to every response as it starts (error pages and static files
+    included): appended to the header list the response already built, which costs a fraction of adding them one
+    by one to a Flask response.  A response that set one of them itself (the LTI launch page's own policy) keeps
+    its value."""
+
+    def __init__(self, app: Any, headers: dict[str, str]):
+        self.app = app
+        self.headers = list(headers.items())
+        self.names = frozenset(name.lower() for name in headers)
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        def start(status: str, response_headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            own = [name for name, _ in response_headers if name.lower() in self.names]
+            if own:
+                present = {name.lower() for name in own}
+                response_headers.extend((n, v) for n, v in self.headers if n.lower() not in present)
+            else:
+                response_headers.extend(self.headers)
+            return start_response(status, response_headers, exc_info) if exc_info else start_response(
+                status, response_headers)
+
+        return self.app(environ, start)
+
+
 def init_app(app: Flask) -> None:
     """Add the security headers to every response, error pages and static files included."""
-    headers = [(name.lower(), name, value) for name, value in security_headers(bool(app.config["SESSION_COOKIE_SECURE"])).items()]
-
-    @app.after_request
-    def _secure(response: Response) -> Response:
-        # One pass over the response's headers instead of a setdefault (a linear scan each) per header.
-        present = {name.lower() for name in response.headers.keys()}
-        for lowered, name, value in headers:
-            if lowered not in present:
-                response.headers.add(name, value)
-        return response
+    app.wsgi_app = SecurityHeaders(app.wsgi_app, security_headers(bool(app.config["SESSION_COOKIE_SECURE"])))  # type: ignore[method-assign]

@@ -21,6 +21,24 @@ log = logging.getLogger("courseware.retry")
 class Courseware(Flask):
     """Flask, with one retry of a read whose database connection was lost."""
 
+    _sync: dict[Any, Any]
+
+    def ensure_sync(self, func: Any) -> Any:
+        """Flask's ensure_sync, remembered per function: Flask asks ``inspect.iscoroutinefunction`` for every hook
+        and view on every request (about ten per request); the answer for a function never changes."""
+        cache = self.__dict__.setdefault("_sync", {})
+        try:
+            return cache[func]
+        except KeyError:
+            pass
+        except TypeError:  # unhashable: ask Flask each time
+            return super().ensure_sync(func)
+        found = super().ensure_sync(func)
+        if len(cache) > 4096:  # functions made per request (none of ours) must not grow it for ever
+            cache.clear()
+        cache[func] = found
+        return found
+
     def dispatch_request(self) -> Any:
         """Run the view; on a dropped connection during a read, run it again once on a new session."""
         try:

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, g, request, url_for
 from flask_login import LoginManager, UserMixin, current_user
+from flask_login.utils import _create_identifier
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import bindparam
 
@@ -111,6 +112,22 @@ def _load_user(user_id: str) -> SignedInUser | None:
 _TOUCH = User.__table__.update().where(User.id == bindparam("user_id")).values(last_seen_at=bindparam("now"))
 
 
+_IDENTIFIERS: dict[tuple[str | None, str | None, str | None], str] = {}
+
+
+def session_identifier() -> str:
+    """Flask-Login's session-protection identifier (a SHA-512 of the address and User-Agent, exactly as its own
+    ``_create_identifier``), remembered per (forwarded address, remote address, agent): a browser sends the same
+    pair on every request."""
+    key = (request.headers.get("X-Forwarded-For"), request.remote_addr, request.headers.get("User-Agent"))
+    found = _IDENTIFIERS.get(key)
+    if found is None:
+        if len(_IDENTIFIERS) > 4096:
+            _IDENTIFIERS.clear()
+        found = _IDENTIFIERS[key] = _create_identifier()
+    return found
+
+
 def access_role_required(*roles: str) -> Callable[[F], F]:
     """Let only signed-in users holding one of ``roles`` through; others get sign-in or 403."""
 
@@ -154,6 +171,15 @@ def fixed_url(endpoint: str, **values: str) -> str:
     return cache[key]
 
 
+def _csrf_for_writes(check: Callable[[], Any]) -> Callable[[], Any]:
+    def csrf_protect() -> Any:
+        if request.method not in current_app.config["WTF_CSRF_METHODS"]:
+            return None
+        return check()
+
+    return csrf_protect
+
+
 def init_app(app: Flask) -> None:
     """Bind Flask-Login and CSRF protection."""
     login_manager.init_app(app)
@@ -161,7 +187,14 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "Please sign in to continue."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+    login_manager._session_identifier_generator = session_identifier  # noqa: SLF001 - the documented hook's attribute
     csrf.init_app(app)
+    # Flask-WTF's before-request check looks up the endpoint and its exemptions before it looks at the method;
+    # a GET never needs a token: ask the method first (the check itself is unchanged).
+    hooks = app.before_request_funcs.setdefault(None, [])
+    for i, hook in enumerate(hooks):
+        if getattr(hook, "__qualname__", "") == "CSRFProtect.init_app.<locals>.csrf_protect":
+            hooks[i] = _csrf_for_writes(hook)
 
     @app.context_processor
     def _inject() -> dict[str, Any]:

@@ -68,7 +68,13 @@ def limit_reads_of(blueprint: str) -> None:
 
 
 def _unlimited_read() -> bool:
-    return request.method in READS and (request.blueprint or "").partition(".")[0] not in _READS_LIMITED
+    """Whether this request is a read the limiter never counts (asked by several hooks: kept on the request)."""
+    current = request._get_current_object()  # type: ignore[attr-defined]  # one proxy lookup, not four
+    found: bool | None = getattr(current, "_courseware_unlimited", None)
+    if found is None:
+        found = current.method in READS and (current.blueprint or "").partition(".")[0] not in _READS_LIMITED
+        current._courseware_unlimited = found
+    return found
 
 
 class _PostLimiter(Limiter):
@@ -81,6 +87,18 @@ class _PostLimiter(Limiter):
         if _unlimited_read():
             return
         super()._check_request_limit(callable_name, in_middleware)
+
+    def _Limiter__release_context(self, exc: BaseException | None = None) -> None:  # noqa: N802 - overrides the private hook
+        """Nothing to release after a read the limiter never looked at (its context is created on first use)."""
+        if not _unlimited_read():
+            super()._Limiter__release_context(exc)  # type: ignore[misc]
+
+    def inject_headers(self, response: Response) -> Response:
+        """The limiter's after-request hook (rate-limit headers, conditional deductions), skipped after a read the
+        limiter never looked at."""
+        if _unlimited_read():
+            return response
+        return self._Limiter__inject_headers(response)  # type: ignore[attr-defined,no-any-return]
 
 
 limiter = _PostLimiter(key_func=client_address)
@@ -132,7 +150,17 @@ def guard(scope: str, *, account: Callable[[], str] | None = EMAIL) -> Callable[
 
         per_address = limiter.limit(lambda: current_app.config["THROTTLE_PER_ADDRESS"], methods=["POST"],
                                     key_func=client_address, scope=scope)
-        return per_address(guarded)  # type: ignore[return-value]
+        limited = per_address(guarded)
+
+        @wraps(view)
+        def entry(*args: Any, **kwargs: Any) -> Any:
+            # Only POSTs are limited: a GET (the form, or a signed-in visitor sent on) skips the limiter's wrapper
+            # and its per-request bookkeeping.  Same name as the view, so the limiter still knows it as decorated.
+            if request.method != "POST":
+                return view(*args, **kwargs)
+            return limited(*args, **kwargs)
+
+        return entry  # type: ignore[return-value]
 
     return decorator
 
@@ -213,4 +241,10 @@ def init_app(app: Flask) -> None:
     if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
     limiter.init_app(app)
+    # Flask-Limiter registers its after-request hook as partial(Limiter.__inject_headers, limiter), which no
+    # subclass can override: put the read-skipping one in its place.
+    hooks = app.after_request_funcs.setdefault(None, [])
+    for i, hook in enumerate(hooks):
+        if getattr(hook, "func", None) is getattr(Limiter, "_Limiter__inject_headers", None):
+            hooks[i] = limiter.inject_headers
     app.register_error_handler(TooManyRequests, _too_many)

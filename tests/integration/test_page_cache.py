@@ -83,6 +83,35 @@ def test_a_shared_lesson_page_carries_each_reader_s_own_name_and_token(pair: tup
     assert bob.post("/modules/intro/complete", data={"csrf_token": token(second)}).status_code == 302
 
 
+def test_a_signed_csrf_token_is_reused_only_within_its_own_session_and_still_validates(
+        pair: tuple[Flask, Flask], people, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from courseware.web import page_cache as module
+
+    one, _ = pair
+    ann, bob = signed_in(one, "ann@example.com"), signed_in(one, "bob@example.com")
+    clock = [1000.0]
+    monkeypatch.setattr(module.time, "monotonic", lambda: clock[0])
+    signed: list[str] = []
+    real = module.generate_csrf
+
+    def counting() -> str:
+        signed.append(real())
+        return signed[-1]
+
+    monkeypatch.setattr(module, "generate_csrf", counting)
+    first, again = token(ann.get("/modules/intro").data.decode()), token(ann.get("/modules/intro").data.decode())
+    assert again == first and len(signed) == 1  # signed once, handed out again within the minute
+    bobs = token(bob.get("/modules/intro").data.decode())
+    assert bobs != first and len(signed) == 2  # another session never gets it: Bob's is signed for him
+    clock[0] += module.CSRF_REUSE + 1
+    later = token(ann.get("/modules/intro").data.decode())
+    assert len(signed) == 3 and later == signed[-1]  # a minute on, Ann's is signed afresh
+    # The reused token and the fresh one both validate for Ann; Ann's never validates for Bob.
+    assert bob.post("/modules/intro/complete", data={"csrf_token": first}).status_code == 400
+    assert ann.post("/modules/intro/complete", data={"csrf_token": first}).status_code == 302
+    assert ann.post("/welcome/dismiss", data={"csrf_token": later}).status_code == 302
+
+
 def test_a_write_on_one_instance_shows_on_the_other_at_once(pair: tuple[Flask, Flask], people) -> None:  # type: ignore[no-untyped-def]
     one, two = pair
     ann_one, ann_two = signed_in(one, "ann@example.com"), signed_in(two, "ann@example.com")

@@ -14,7 +14,7 @@ from ..db import get_db
 from ..forms_common import ButtonForm
 from ..logs import log_sign_in_failed
 from ..mailing import sign_in_as
-from ..security import safe_next
+from ..security import fixed_url, safe_next
 from ..throttle import guard
 from . import bp
 from .forms import LoginForm
@@ -25,7 +25,7 @@ from .forms import LoginForm
 def login() -> str | Response:
     """Sign in with email and password."""
     if current_user.is_authenticated:
-        return redirect(safe_next(url_for("learner.home")))
+        return redirect(safe_next(fixed_url("learner.home")))
     form = LoginForm()
     if form.validate_on_submit():
         company = company_only(form.email.data or "")
