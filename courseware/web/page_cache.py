@@ -33,6 +33,7 @@ CSRF_MARK = f"\ue000csrf-{_MARK}\ue001"
 NAME_MARK = f"\ue000name-{_MARK}\ue001"
 EMAIL_MARK = f"\ue000email-{_MARK}\ue001"
 KEY = "courseware.page_cache"
+MEMO_KEY = "courseware.memo"
 
 
 class PageCache:
@@ -80,6 +81,31 @@ class PageCache:
         with self._lock:
             self._entries.clear()
             self.chars = 0
+
+
+class Memo:
+    """A small bounded LRU for values derived from versioned data (thread-safe); keys carry the versions."""
+
+    def __init__(self, max_entries: int):
+        self.max_entries = max_entries
+        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = Lock()
+
+    def get(self, key: Hashable) -> Any:
+        """The value under ``key``, or None."""
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: Hashable, value: Any) -> None:
+        """Keep ``value`` under ``key``, dropping the least recently used beyond the bound."""
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
 
 
 class PlaceholderUser:
@@ -175,3 +201,9 @@ def init_app(app: Flask) -> None:
     """Give the app its page cache (PAGE_CACHE_ENTRIES pages, PAGE_CACHE_CHARS characters at most)."""
     app.extensions[KEY] = PageCache(int(app.config.get("PAGE_CACHE_ENTRIES", 2000)),
                                     int(app.config.get("PAGE_CACHE_CHARS", 32_000_000)))
+    app.extensions[MEMO_KEY] = Memo(int(app.config.get("PAGE_CACHE_ENTRIES", 2000)) * 4)
+
+
+def memo(app: Flask | None = None) -> Memo:
+    """The app's memo of values derived from versioned data (a learner's state of a module)."""
+    return (app or current_app).extensions[MEMO_KEY]  # type: ignore[no-any-return]

@@ -121,6 +121,9 @@ def test_a_write_on_one_instance_shows_on_the_other_at_once(pair: tuple[Flask, F
     assert ann_two.get("/").data.decode() == before and page_cache(two).hits == hits + 1  # cached on instance two
     home_before = mentor_two.get("/mentor/").data.decode()
     assert "0 / 3 modules" in home_before
+    # Her lesson page on instance two, opened twice: the second time its state comes from the memo.
+    ann_two.get("/modules/intro")
+    assert "Mark as complete" in ann_two.get("/modules/intro").data.decode()
     # Ann completes a module on instance one...
     module = ann_one.get("/modules/intro").data.decode()
     assert ann_one.post("/modules/intro/complete", data={"csrf_token": token(module)}).status_code == 302

@@ -19,7 +19,7 @@ from ...services.assignments import LearnerAssignment, learner_assignments
 from ...services.welcome import welcome_facts
 from ..db import catalog, get_db, may_open_module, own_completion, quiz_bank, read_rows, reader, side_write, today
 from ..forms_common import ButtonForm
-from ..page_cache import render_cached
+from ..page_cache import memo, render_cached
 from . import bp
 
 WELCOME_DISMISSED = "welcome_dismissed"  # session key: the learner closed the first-visit welcome
@@ -138,8 +138,16 @@ def module(module_id: str) -> str:
     """A module: cached HTML, table of contents, previous/next, and the complete button."""
     found = _load_module(module_id)
     cat = catalog()
-    state = module_state(found, cat, own_completion(), queries.standing_from_rows(
-        read_rows(queries.STANDING, {"user_id": current_user.id})))
+    # The learner's state of the module follows from their standing, which changes only with a write that bumps
+    # their data version (services/versions.py): remembered under it, as My path is, and re-read after any write.
+    principal = current_user.user
+    known = (principal.id, principal.data_version, principal.organisation_version, principal.access_roles, found.id)
+    state = memo().get(known)
+    if state is None:
+        state = module_state(found, cat, own_completion(), queries.standing_from_rows(
+            read_rows(queries.STANDING, {"user_id": principal.id})))
+        if state.status is not Status.AVAILABLE:  # opening an available module writes: never remembered
+            memo().put(known, state)
     if state.status is Status.AVAILABLE:
         with side_write() as session:
             progress.record_start(session, current_user.id, found.id)
