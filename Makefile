@@ -6,7 +6,7 @@ DEMO_PASSWORD ?= courseware-demo
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint check bench bench-load clean chromium
+.PHONY: bench-tools run test lint check bench bench-load clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,7 +73,12 @@ lint: $(VENV)/.installed
 check: $(VENV)/.installed
 	$(BIN)/courseware check
 
-bench: $(VENV)/.installed
+# The benchmarks load the servers with wrk; bench/scale.py puts nginx in front of two app servers (Debian's packages).
+bench-tools:
+	@for tool in wrk nginx; do command -v $$tool >/dev/null || test -x /usr/sbin/$$tool || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && apt-get install -y -q $$tool >/dev/null; } \
+	  || { echo "make bench: $$tool is missing: apt-get install -y $$tool"; exit 1; }; done
+
+bench: $(VENV)/.installed bench-tools
 	$(BIN)/python bench/pages.py
 
 # 50 users for 60 s with locust (an extra: pip install -e '.[bench]'); writes its table to docs/benchmarks.md.
