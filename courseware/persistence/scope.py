@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, select, true, union
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select, true
 from sqlalchemy.orm import Session
 
 from .models import Mentorship, User, UserRole
@@ -38,9 +38,18 @@ def scoped_learners(mentor_id: Any) -> Select[Any]:
     """
     query = select(User.id.label("user_id")).select_from(User)
     if mentor_id is None:
-        learners = select(UserRole.user_id).where(UserRole.role == "learner")
-        return query.where(User.id.in_(union(learners, select(Mentorship.mentee_id))))
+        return query.where(listed(User.id))
     return within_scope(query, User.id, mentor_id)
+
+
+def listed(user_id: Any) -> ColumnElement[bool]:
+    """SQL condition: the admin's learner lists show user ``user_id``: they hold the learner role or have a mentor.
+
+    Two correlated EXISTS (index lookups on the user's own rows), never ``IN (SELECT … UNION …)``: a page of the
+    admin's table walks the users in name order and stops after its rows instead of first collecting every
+    learner's id (200,000 at 100k learners)."""
+    return or_(exists().where(UserRole.user_id == user_id, UserRole.role == "learner"),
+               exists().where(Mentorship.mentee_id == user_id))
 
 
 def visible(user_id: Any, mentor_id: Any) -> ColumnElement[bool]:

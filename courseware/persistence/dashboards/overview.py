@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from ...core.progress import CompletionRule
@@ -157,16 +157,17 @@ def mentor_summaries(
 
 
 def headline(session: Session) -> Headline:
-    """Learners, cohorts, mentors, and learners without a mentor — one query."""
-    learner = select(UserRole.user_id).where(UserRole.role == "learner")
+    """Learners, cohorts, mentors, and learners without a mentor — one query.
+
+    The roles are counted on their index by role; the unmentored from the learners' rollup rows (``learner`` and
+    not ``mentored``), one scan of one table instead of a mentorship lookup per learner."""
+    rolled = LearnerRollup
     row = session.execute(
         select(
-            select(func.count()).select_from(learner.subquery()).scalar_subquery(),
+            select(func.count()).where(UserRole.role == "learner").scalar_subquery(),
             select(func.count()).select_from(Cohort).scalar_subquery(),
             select(func.count()).where(UserRole.role == "mentor").scalar_subquery(),
-            select(func.count())
-            .where(UserRole.role == "learner", ~exists().where(Mentorship.mentee_id == UserRole.user_id))
-            .scalar_subquery(),
+            select(func.count()).where(rolled.learner.is_(True), rolled.mentored.is_(False)).scalar_subquery(),
         )
     ).one()
     return Headline(*(int(v or 0) for v in row))
