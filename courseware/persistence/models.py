@@ -5,7 +5,21 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text, UniqueConstraint, event, true
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    false,
+    func,
+    text,
+    true,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..core.operating_model import DEFAULT_MODEL
@@ -17,6 +31,8 @@ class User(Base):
     """A person who signs in. The email is stored lower-cased, so it is unique case-insensitively."""
 
     __tablename__ = "users"
+    # Every learner list sorts by lower(display_name), id: a page walks this index and stops after its rows.
+    __table_args__ = (Index("ix_users_sort_name", func.lower(text("display_name")), "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -60,6 +76,7 @@ class UserRole(Base):
     """One access role (learner, mentor, manager or admin) held by one user."""
 
     __tablename__ = "user_roles"
+    __table_args__ = (Index("ix_user_roles_role", "role", "user_id"),)  # the mentors, the learners: no scan of all
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[str] = mapped_column(String(20), primary_key=True)
@@ -621,7 +638,8 @@ class LearnerRollup(Base):
     """
 
     __tablename__ = "learner_rollups"
-    __table_args__ = (Index("ix_learner_rollups_cohort", "cohort_id", "modules_completed"),)
+    __table_args__ = (Index("ix_learner_rollups_cohort", "cohort_id", "modules_completed"),
+                      Index("ix_learner_rollups_listed", "cohort_id", "learner", "mentored"))
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"))
@@ -631,6 +649,10 @@ class LearnerRollup(Base):
     last_submitted: Mapped[datetime | None]
     last_progress: Mapped[datetime | None]
     rule_breaks: Mapped[int] = mapped_column(default=0)
+    # Holds the learner role / has a mentor: who the admin's learner table lists (either) and who is unmentored,
+    # counted per cohort from this table alone (the table's cohort filter, the overview's headline).
+    learner: Mapped[bool] = mapped_column(default=False, server_default=false())
+    mentored: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class LearnerDue(Base):

@@ -1,16 +1,18 @@
 """Dashboard rollups, kept on write: the one home of their maintenance.
 
 Derived tables (``models.py``): per learner (``learner_rollups``: modules completed by the course's completion
-rule, quizzes passed, mean best score, last submit and progress, RACI rule breaks; ``learner_due``: assignments not
-done yet, counted per due date; ``learner_modules`` and ``learner_quizzes``: each module's status and each quiz's
-best and pass), per cohort and question (``cohort_question_rollups``) and per cohort routed-kind confusion
-(``cohort_confusion_rollups``).  The overview, its CSV, the cohort page and the learner tables read them.
+rule, quizzes passed, mean best score, last submit and progress, RACI rule breaks, holds the learner role, has a
+mentor; ``learner_due``: assignments not done yet, counted per due date; ``learner_modules`` and
+``learner_quizzes``: each module's status and each quiz's best and pass), per cohort and question
+(``cohort_question_rollups``) and per cohort routed-kind confusion (``cohort_confusion_rollups``).  The overview,
+its CSV, the cohort page and the learner tables read them.
 Whatever depends on the day (overdue) is decided when read, from ``learner_due.due_on``.
 
 How they stay true — in the SAME transaction as the write that changes them:
 
 - ORM writes are noticed by session events: after each flush the changed progress rows, attempts, items,
-  assignments and users (a cohort change, a new or deleted user) mark the learners and cohorts they touch; just
+  assignments, users (a cohort change, a new or deleted user), roles and mentorships mark the learners and cohorts
+  they touch; just
   before COMMIT (``before_commit``) those learners' rows are rewritten from the raw tables and those cohorts'
   rows recomputed.  A new writer that goes through the ORM cannot forget them.
 - Core writes (``insert()``/``update()`` statements, which no session event sees) call ``touch`` in one line:
@@ -40,6 +42,7 @@ from sqlalchemy import (
     delete,
     distinct,
     event,
+    exists,
     func,
     insert,
     inspect,
@@ -65,8 +68,10 @@ from .models import (
     LearnerModule,
     LearnerQuiz,
     LearnerRollup,
+    Mentorship,
     ModuleProgress,
     User,
+    UserRole,
 )
 from .queries import assignment_done
 
@@ -140,6 +145,10 @@ def _before_flush(session: Session, _context: UOWTransaction, _instances: Any) -
     for obj in session.deleted:
         if isinstance(obj, Cohort) and obj.id is not None:
             pending(session).members_of.add(obj.id)
+        elif isinstance(obj, User) and obj.id is not None:
+            # Their mentorships go with them (ON DELETE CASCADE): their mentees may have no mentor left.
+            pending(session).learners.update(
+                session.scalars(select(Mentorship.mentee_id).where(Mentorship.mentor_id == obj.id)))
 
 
 @event.listens_for(Session, "after_flush")
@@ -168,6 +177,12 @@ def _after_flush(session: Session, _context: UOWTransaction) -> None:
                 if obj.id is not None:
                     work.learners.add(obj.id)
                 work.cohorts.update(_history(obj, "cohort_id"))
+            elif isinstance(obj, UserRole):  # the learner flag
+                work = work or pending(session)
+                work.learners.add(obj.user_id)
+            elif isinstance(obj, Mentorship):  # the mentored flag
+                work = work or pending(session)
+                work.learners.add(obj.mentee_id)
             elif isinstance(obj, Cohort) and state == "deleted":
                 work = work or pending(session)
                 work.members_of.add(obj.id)
@@ -227,16 +242,18 @@ def _people(ids: list[int] | None) -> Select[Any]:
 
 def learner_rows(rule: CompletionRule, ids: list[int] | None) -> Select[Any]:
     """The raw aggregate: (user_id, cohort_id, modules_completed, quizzes_passed, average_best, last_submitted,
-    last_progress, rule_breaks) per user (of ``ids``; None: everyone)."""
+    last_progress, rule_breaks, learner, mentored) per user (of ``ids``; None: everyone)."""
     people = _people(ids).cte("people")
     done = completion_counts(rule, of_people(people))
     quizzes = quiz_totals(people)
     progress = progress_totals(people)
     breaks = rule_breaks_by_user(of_people(people))
+    learner = exists().where(UserRole.user_id == people.c.user_id, UserRole.role == "learner")
+    mentored = exists().where(Mentorship.mentee_id == people.c.user_id)
     return (
         select(people.c.user_id, people.c.cohort_id, func.coalesce(done.c.completed, 0),
                func.coalesce(quizzes.c.passed, 0), quizzes.c.average_best, quizzes.c.last_submitted,
-               progress.c.last_progress, func.coalesce(breaks.c.rule_breaks, 0))
+               progress.c.last_progress, func.coalesce(breaks.c.rule_breaks, 0), learner, mentored)
         .select_from(people)
         .outerjoin(done, done.c.user_id == people.c.user_id)
         .outerjoin(quizzes, quizzes.c.user_id == people.c.user_id)
@@ -246,7 +263,7 @@ def learner_rows(rule: CompletionRule, ids: list[int] | None) -> Select[Any]:
 
 
 LEARNER_COLUMNS = ["user_id", "cohort_id", "modules_completed", "quizzes_passed", "average_best", "last_submitted",
-                   "last_progress", "rule_breaks"]
+                   "last_progress", "rule_breaks", "learner", "mentored"]
 
 
 def due_rows(rule: CompletionRule, ids: list[int] | None) -> Select[Any]:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, aliased
 from ..core.access import may_join_cohort
 from ..core.errors import InvalidInput
 from ..core.operating_model import check_model
+from ..persistence import rollups
 from ..persistence.base import utcnow
 from ..persistence.models import Cohort, Mentorship, User, UserRole
 from ..persistence.paging import fetch_page
@@ -199,6 +200,7 @@ def unassign_mentor(session: Session, mentor_id: int, mentee_id: int, *, actor_i
     )
     if not result.rowcount:  # type: ignore[attr-defined]
         return False
+    rollups.touch(session, learners=[mentee_id])  # a Core delete: the mentee may have no mentor left
     mentor, mentee = session.get(User, mentor_id), session.get(User, mentee_id)
     assert mentor is not None and mentee is not None  # the row's foreign keys
     audit.record(session, actor_id=actor_id, kind="mentorship.unassign", target=_pair(mentor, mentee),

@@ -1,7 +1,8 @@
 """Synthetic learners for scale: cohorts of at most 1,000, a mentor per ~50 learners, progress and graded attempts.
 
-Everything is written with bulk ``insert`` statements in batches; attempts are copies of a pool of answer sets
-graded once each by the real grading code, so the stored items obey the same rules as a learner's own.
+Rows are made in Python in batches and written by the database driver (``persistence/bulk.py``: executemany on
+SQLite, COPY on PostgreSQL); attempts are copies of a pool of answer sets graded once each by the real grading code,
+so the stored items obey the same rules as a learner's own.  100,000 learners take a few minutes on either database.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ..core.grading import grade
 from ..core.operating_model import MODELS, resolve_model
 from ..core.quiz import Quiz, QuizBank, make_layout
 from ..persistence.base import utcnow
+from ..persistence.bulk import Loader
 from ..persistence.models import (
     Assignment,
     Attempt,
@@ -60,32 +62,70 @@ def simulated_answers(quiz: Quiz, model: str, skill: float, rng: random.Random) 
     return answers
 
 
+ATTEMPT_KEYS = ["id", "user_id", "number", "started_at", "submitted_at"]  # per attempt
+ATTEMPT_SHARED = ["quiz_id", "state", "model", "seed", "layout", "answers", "points", "max_points", "score", "passed"]
+ITEM_KEYS = ["attempt_id", "user_id"]  # per attempt
+ITEM_SHARED = ["quiz_id", "question_id", "item_id", "kind", "area", "expected", "given", "correct", "misrouted",
+               "points", "max_points", "reason"]
+
+
 @dataclass(frozen=True)
 class _Template:
+    """One graded answer set, its columns already converted for the driver (``bulk.Loader.wire``)."""
+
     score: float
-    attempt: dict[str, Any]
-    items: list[dict[str, Any]]
+    attempt: tuple[Any, ...]  # ATTEMPT_SHARED
+    items: list[tuple[Any, ...]]  # ITEM_SHARED, one per graded item
 
 
-def _templates(quiz: Quiz, model: str, rng: random.Random) -> list[_Template]:
+def _templates(session: Session, quiz: Quiz, model: str, rng: random.Random) -> list[_Template]:
     """A pool of graded answer sets, weakest to strongest."""
+    attempts = Loader(session, Attempt.__table__, ATTEMPT_SHARED)  # type: ignore[arg-type]
+    items = Loader(session, AttemptItem.__table__, ITEM_SHARED)  # type: ignore[arg-type]
     pool = []
     for i in range(POOL):
         skill = 0.3 + 0.68 * i / (POOL - 1)
         answers = simulated_answers(quiz, model, skill, rng)
         result = grade(quiz, answers, model)
         seed = rng.randrange(2**31)
-        attempt = {"quiz_id": quiz.id, "state": "submitted", "model": model, "seed": seed,
-                   "layout": make_layout(quiz, seed), "answers": answers, "points": float(result.points),
-                   "max_points": float(result.max_points), "score": result.score, "passed": result.passed}
-        items = [{**item_row(item), "quiz_id": quiz.id} for item in result.items]
-        pool.append(_Template(result.score, attempt, items))
+        attempt = attempts.wire((quiz.id, "submitted", model, seed, make_layout(quiz, seed), answers,
+                                 float(result.points), float(result.max_points), result.score, result.passed))
+        graded = [{**item_row(item), "quiz_id": quiz.id} for item in result.items]
+        rows = [items.wire([values[c] for c in ITEM_SHARED]) for values in graded]
+        pool.append(_Template(result.score, attempt, rows))
     pool.sort(key=lambda t: t.score)
     return pool
 
 
 def _next_id(session: Session, column: Any) -> int:
     return int(session.scalar(select(func.max(column))) or 0) + 1
+
+
+@dataclass
+class _Loaders:
+    """One bulk loader per table written (``persistence/bulk.py``): the driver's executemany or COPY."""
+
+    users: Loader
+    roles: Loader
+    mentorships: Loader
+    progress: Loader
+    attempts: Loader
+    items: Loader
+
+    @classmethod
+    def of(cls, session: Session) -> _Loaders:
+        def loader(model: Any, columns: list[str]) -> Loader:
+            return Loader(session, model.__table__, columns)
+
+        return cls(
+            users=loader(User, ["id", "email", "display_name", "password_hash", "active", "session_token", "created_at",
+                                "last_seen_at", "cohort_id"]),
+            roles=loader(UserRole, ["user_id", "role"]),
+            mentorships=loader(Mentorship, ["mentor_id", "mentee_id", "created_at"]),
+            progress=loader(ModuleProgress, ["user_id", "module_id", "started_at", "completed_at"]),
+            attempts=loader(Attempt, ATTEMPT_KEYS + ATTEMPT_SHARED),
+            items=loader(AttemptItem, ITEM_KEYS + ITEM_SHARED),
+        )
 
 
 def seed_synthetic(
@@ -100,31 +140,40 @@ def seed_synthetic(
     default_model: str,
     today: date,
 ) -> ScaleResult:
-    """Add ``count`` synthetic learners in cohorts of at most 1,000, each mentor (named ones first) caring for ~50."""
+    """Add ``count`` synthetic learners in cohorts of at most 1,000, each mentor (named ones first) caring for ~50.
+
+    Rows are made in Python in batches of learners and written by the driver (``persistence/bulk.py``: executemany
+    on SQLite, COPY on PostgreSQL), without the ORM or SQLAlchemy's per-row parameters; the caller rebuilds the
+    rollups and runs ANALYZE (``seed.seed_demo``)."""
     # One shared hash: hashing 100,000 passwords one by one would take hours.
     password_hash = generate_password_hash(password, method="scrypt")
     now = utcnow()
+    session.flush()
     first_user = _next_id(session, User.id)
     cohort_list = _make_cohorts(session, count, today)
     n_mentors = max(len(named_mentor_ids), round(count / CASELOAD))
     mentor_ids = named_mentor_ids + list(range(first_user + count, first_user + count + n_mentors - len(named_mentor_ids)))
-    _insert_users(session, mentor_ids[len(named_mentor_ids):], password_hash, now, rng, role="mentor")
+    load = _Loaders.of(session)
+    _insert_users(load, mentor_ids[len(named_mentor_ids):], password_hash, now, rng, role="mentor")
 
     bank = list(quizzes or ())
-    templates = {(q.id, m): _templates(q, m, rng) for q in bank for m in MODELS}
+    templates = {(q.id, m): _templates(session, q, m, rng) for q in bank for m in MODELS}
     module_quizzes = {q.module: q for q in bank if q.module}
     final = [q for q in bank if not q.module]
+    to_wire = load.attempts.processor("started_at")
     next_attempt = _next_id(session, Attempt.id)
     attempts = 0
     for offset in range(0, count, BATCH):
-        ids = list(range(first_user + offset, first_user + min(offset + BATCH, count)))
+        ids = range(first_user + offset, first_user + min(offset + BATCH, count))
         cohort_of = {i: cohort_list[(i - first_user) // COHORT_SIZE] for i in ids}
-        _insert_users(session, ids, password_hash, now, rng, role="learner", cohort_of={i: c.id for i, c in cohort_of.items()})
-        session.execute(insert(Mentorship), [
-            {"mentor_id": mentor_ids[(i - first_user) * len(mentor_ids) // count], "mentee_id": i,
-             "created_at": now - timedelta(days=rng.randint(1, 60))} for i in ids
-        ])
-        progress_rows, attempt_rows, item_rows = [], [], []
+        _insert_users(load, ids, password_hash, now, rng, role="learner", cohort_of={i: c.id for i, c in cohort_of.items()})
+        load.mentorships.write(
+            (mentor_ids[(i - first_user) * len(mentor_ids) // count], i, now - timedelta(days=rng.randint(1, 60)))
+            for i in ids
+        )
+        progress_rows: list[tuple[Any, ...]] = []
+        attempt_rows: list[tuple[Any, ...]] = []
+        item_rows: list[tuple[Any, ...]] = []
         for i in ids:
             done = rng.randint(0, len(path))
             skill = min(0.97, max(0.3, 0.45 + 0.4 * done / max(1, len(path)) + rng.uniform(-0.2, 0.2)))
@@ -137,15 +186,14 @@ def seed_synthetic(
                 pool = templates[(quiz.id, model)]
                 improved = min(0.99, skill + 0.12 * (number - 1))
                 pick = pool[min(len(pool) - 1, max(0, int(improved * len(pool) + rng.uniform(-6, 6))))]
-                attempt_rows.append({**pick.attempt, "id": next_attempt, "user_id": i, "number": number,
-                                     "started_at": when - timedelta(minutes=rng.randint(6, 40)), "submitted_at": when})
-                item_rows += [{**item, "attempt_id": next_attempt, "user_id": i} for item in pick.items]
+                started = when - timedelta(minutes=rng.randint(6, 40))
+                attempt_rows.append((next_attempt, i, number, to_wire(started), to_wire(when)) + pick.attempt)
+                keys = (next_attempt, i)
+                item_rows += [keys + item for item in pick.items]
                 next_attempt += 1
-        tables = (ModuleProgress.__table__, Attempt.__table__, AttemptItem.__table__)
-        for rows, table in zip((progress_rows, attempt_rows, item_rows), tables, strict=True):
-            for start in range(0, len(rows), 20_000):
-                # A Core insert on the table: one executemany per chunk, without the ORM's per-row bookkeeping.
-                session.execute(insert(table), rows[start:start + 20_000])  # type: ignore[arg-type]
+        load.progress.write(progress_rows)
+        load.attempts.write(attempt_rows, wired=True)
+        load.items.write(item_rows, wired=True)
         attempts += len(attempt_rows)
     _add_cohort_assignments(session, cohort_list, path, quizzes, today)
     _fix_sequences(session)
@@ -165,31 +213,34 @@ def _make_cohorts(session: Session, count: int, today: date) -> list[Cohort]:
     return made
 
 
-def _insert_users(session: Session, ids: Iterable[int], password_hash: str, now: datetime, rng: random.Random, *,
+def _insert_users(load: _Loaders, ids: Iterable[int], password_hash: str, now: datetime, rng: random.Random, *,
                   role: str, cohort_of: dict[int, int] | None = None) -> None:
     ids = list(ids)
     if not ids:
         return
     kind = "Learner" if role == "learner" else "Mentor"
-    session.execute(insert(User), [
-        {"id": i, "email": f"{role}{i}@synthetic.example.com", "display_name": f"Synthetic {kind} {i}",
-         "password_hash": password_hash, "active": True, "session_token": new_session_token(),
-         "created_at": now - timedelta(days=rng.randint(30, 150)), "last_seen_at": now - timedelta(hours=rng.randint(1, 720)),
-         "cohort_id": (cohort_of or {}).get(i)}
+    cohorts = cohort_of or {}
+    load.users.write(
+        (i, f"{role}{i}@synthetic.example.com", f"Synthetic {kind} {i}", password_hash, True, new_session_token(),
+         now - timedelta(days=rng.randint(30, 150)), now - timedelta(hours=rng.randint(1, 720)), cohorts.get(i))
         for i in ids
-    ])
-    session.execute(insert(UserRole), [{"user_id": i, "role": role} for i in ids])
+    )
+    load.roles.write((i, role) for i in ids)
 
 
-def _progress_rows(user_id: int, path: tuple[str, ...], done: int, now: datetime, rng: random.Random) -> list[dict[str, Any]]:
-    rows = []
+def _progress_rows(user_id: int, path: tuple[str, ...], done: int, now: datetime,
+                   rng: random.Random) -> list[tuple[Any, ...]]:
+    """(user_id, module_id, started_at, completed_at): the first ``done`` modules completed in order, maybe the next
+    one opened."""
+    rows: list[tuple[Any, ...]] = []
     started = now - timedelta(days=rng.randint(20, 90))
+    latest = now - timedelta(minutes=5)
     for module_id in path[:done]:
         completed = started + timedelta(minutes=rng.randint(5, 120))
-        rows.append({"user_id": user_id, "module_id": module_id, "started_at": started, "completed_at": completed})
-        started = min(now - timedelta(minutes=5), completed + timedelta(hours=rng.randint(2, 72)))
+        rows.append((user_id, module_id, started, completed))
+        started = min(latest, completed + timedelta(hours=rng.randint(2, 72)))
     if done < len(path) and rng.random() < 0.6:  # reading the next one
-        rows.append({"user_id": user_id, "module_id": path[done], "started_at": started, "completed_at": None})
+        rows.append((user_id, path[done], started, None))
     return rows
 
 

@@ -35,7 +35,9 @@ from courseware.persistence.models import (
     CohortQuestionRollup,
     LearnerDue,
     LearnerRollup,
+    Mentorship,
     User,
+    UserRole,
 )
 from courseware.services import accounts, assignments, attempt_grants, cohorts, progress
 from courseware.services.attempts import AttemptsExhausted, start_attempt, submit_attempt
@@ -59,6 +61,9 @@ operation = st.one_of(
     st.tuples(st.just("regrade"), st.integers(0, 50)),
     st.tuples(st.just("replace_cohort"), st.integers(0, 1)),
     st.tuples(st.just("new_learner"), cohort),
+    st.tuples(st.just("mentor"), learner),  # the mentored flag
+    st.tuples(st.just("unmentor"), learner),
+    st.tuples(st.just("roles"), learner, st.sampled_from([("learner",), ("mentor",), ("learner", "mentor"), ()])),
 )
 
 
@@ -94,6 +99,8 @@ def _check_against_raw(app: Flask, session: Session) -> None:
     raw_quiz = {r[0]: r[1:] for r in session.execute(
         select(quizzes.c.user_id, quizzes.c.passed, quizzes.c.average_best, quizzes.c.last_submitted)).tuples()}
     raw_breaks = dict(session.execute(select(breaks.c.user_id, breaks.c.rule_breaks)).tuples().all())
+    learners = set(session.scalars(select(UserRole.user_id).where(UserRole.role == "learner")))
+    mentored = set(session.scalars(select(Mentorship.mentee_id)))
     for user_id, cohort_id in users:
         row = rolled[user_id]
         assert row.cohort_id == cohort_id
@@ -102,6 +109,8 @@ def _check_against_raw(app: Flask, session: Session) -> None:
         assert (row.quizzes_passed, row.last_submitted) == (passed or 0, last)
         assert row.average_best == pytest.approx(best) if best is not None else row.average_best is None
         assert row.rule_breaks == raw_breaks.get(user_id, 0)
+        assert row.learner == (user_id in learners), "holds the learner role"
+        assert row.mentored == (user_id in mentored), "has a mentor"
     for day in (TODAY - timedelta(days=3), TODAY, TODAY + timedelta(days=4)):
         overdue = overdue_by_user(people, day, rule)
         raw = dict(session.execute(select(overdue.c.user_id, overdue.c.overdue)).tuples().all())
@@ -170,7 +179,10 @@ def _apply(app: Flask, session: Session, op: tuple[Any, ...], rng: random.Random
         user = session.get(User, learners[op[1]])
         assert user is not None
         target = cohort_ids[op[2]] if op[2] < len(cohort_ids) else None
-        cohorts.set_cohort(session, user, target, actor_id=admin)
+        try:
+            cohorts.set_cohort(session, user, target, actor_id=admin)
+        except InvalidInput:  # no longer a learner ("roles")
+            pass
     elif kind == "regrade":
         # A stored grade that no longer matches the quiz (as after a key change), then the regrade that fixes it.
         ids = list(session.scalars(select(Attempt.id).where(Attempt.submitted_at.is_not(None)).order_by(Attempt.id)))
@@ -187,6 +199,21 @@ def _apply(app: Flask, session: Session, op: tuple[Any, ...], rng: random.Random
             session.delete(found)
             session.flush()
         session.add(Cohort(name=f"Cohort {rng.randrange(10**9)}", start_date=TODAY, created_at=utcnow()))
+    elif kind in ("mentor", "unmentor"):
+        mentor = session.scalar(select(User).where(User.email == "mentor@example.com"))
+        mentee = session.get(User, learners[op[1]])
+        assert mentor is not None and mentee is not None
+        if kind == "mentor":
+            try:
+                cohorts.assign_mentor(session, mentor, mentee, actor_id=admin)
+            except InvalidInput:  # no longer a learner ("roles")
+                pass
+        else:
+            cohorts.unassign_mentor(session, mentor.id, mentee.id, actor_id=admin)
+    elif kind == "roles":
+        user = session.get(User, learners[op[1]])
+        assert user is not None
+        accounts.set_roles(session, user, op[2], actor_id=admin)
     elif kind == "new_learner":
         user = accounts.create_user(session, email=f"learner{rng.randrange(10**9)}@example.com", display_name="New",
                                     password="correct-horse-battery", roles=("learner",))
@@ -207,6 +234,8 @@ def test_rollups_equal_the_raw_aggregates_after_random_writes(app: Flask, operat
         _wipe(session)
         admin = accounts.create_user(session, email="admin@example.com", display_name="Admin",
                                      password="correct-horse-battery", roles=("admin",))
+        accounts.create_user(session, email="mentor@example.com", display_name="Mentor",
+                             password="correct-horse-battery", roles=("mentor",))
         spring = Cohort(name="Spring", start_date=TODAY, created_at=utcnow())
         autumn = Cohort(name="Autumn", start_date=TODAY, created_at=utcnow())
         session.add_all([spring, autumn])

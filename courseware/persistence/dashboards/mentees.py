@@ -29,7 +29,7 @@ from ..base import UTCDateTime
 from ..models import Cohort, LearnerDue, LearnerRollup, User
 from ..paging import offset_of
 from ..queries import Reader
-from ..scope import scoped_learners
+from ..scope import listed, scoped_learners
 from .sql import greatest
 
 EVERY_COHORT: Final = "all"  # the cohort filter that keeps everyone; None keeps learners without a cohort
@@ -74,15 +74,24 @@ class MenteeTable:
 
 
 def _facets(mentor: Any) -> Select[Any]:
-    """(position, cohort_id, name, learners): the viewer's learners counted per cohort, no cohort last."""
-    scope = scoped_learners(mentor).add_columns(User.cohort_id).subquery("all_scope")
+    """(position, cohort_id, name, learners): the viewer's learners counted per cohort, no cohort last.
+
+    A mentor's are their mentees (the caseload); an admin's, everyone the table lists, counted from the learners'
+    rollup rows alone (``learner`` or ``mentored``: one index scan, not two lookups per person)."""
+    if mentor is None:
+        rolled = LearnerRollup
+        counts = (select(rolled.cohort_id.label("cohort_id"), func.count().label("learners"))
+                  .where(listed(rolled)).group_by(rolled.cohort_id))
+    else:
+        scope = scoped_learners(mentor).add_columns(User.cohort_id).subquery("all_scope")
+        counts = select(scope.c.cohort_id, func.count().label("learners")).group_by(scope.c.cohort_id)
+    per_cohort = counts.subquery("per_cohort")  # counted first, then named: ~100 joins, not one per learner
     order = (Cohort.name.is_(None), Cohort.name)
     return (
-        select(func.row_number().over(order_by=order).label("position"), scope.c.cohort_id, Cohort.name,
-               func.count().label("learners"))
-        .select_from(scope)
-        .outerjoin(Cohort, Cohort.id == scope.c.cohort_id)
-        .group_by(scope.c.cohort_id, Cohort.name)
+        select(func.row_number().over(order_by=order).label("position"), per_cohort.c.cohort_id, Cohort.name,
+               per_cohort.c.learners)
+        .select_from(per_cohort)
+        .outerjoin(Cohort, Cohort.id == per_cohort.c.cohort_id)
     )
 
 
