@@ -29,13 +29,17 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import lru_cache
+from typing import Any, cast
 
 from sqlalchemy import (
+    BindParameter,
     Engine,
+    Executable,
     Select,
     Table,
     and_,
+    bindparam,
     case,
     delete,
     distinct,
@@ -47,7 +51,8 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import postgresql as postgresql_dialect
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session, UOWTransaction
 
 from ..core.progress import CompletionRule
@@ -217,15 +222,18 @@ def _dialect(session: Session) -> str:
 
 def _upsert(session: Session, table: Table, keys: list[str]) -> Any:
     """INSERT … ON CONFLICT (keys) for this dialect."""
-    return (postgresql.insert(table) if _dialect(session) == "postgresql" else sqlite.insert(table))
+    return (postgresql_dialect.insert(table) if _dialect(session) == "postgresql" else sqlite.insert(table))
 
 
-def _people(ids: list[int] | None) -> Select[Any]:
+Ids = list[int] | BindParameter[Any] | None  # the learners a statement is about: listed, bound later, or everyone
+
+
+def _people(ids: Ids) -> Select[Any]:
     query = select(User.id.label("user_id"), User.cohort_id)
     return query if ids is None else query.where(User.id.in_(ids))
 
 
-def learner_rows(rule: CompletionRule, ids: list[int] | None) -> Select[Any]:
+def learner_rows(rule: CompletionRule, ids: Ids) -> Select[Any]:
     """The raw aggregate: (user_id, cohort_id, modules_completed, quizzes_passed, average_best, last_submitted,
     last_progress, rule_breaks) per user (of ``ids``; None: everyone)."""
     people = _people(ids).cte("people")
@@ -249,7 +257,7 @@ LEARNER_COLUMNS = ["user_id", "cohort_id", "modules_completed", "quizzes_passed"
                    "last_progress", "rule_breaks"]
 
 
-def due_rows(rule: CompletionRule, ids: list[int] | None) -> Select[Any]:
+def due_rows(rule: CompletionRule, ids: Ids) -> Select[Any]:
     """The raw aggregate: (user_id, due_on, cohort_id, open) — assignments not done, per learner and due date.
 
     An assignment reaches a learner directly or through their cohort; done is ``assignment_done``."""
@@ -266,7 +274,7 @@ def due_rows(rule: CompletionRule, ids: list[int] | None) -> Select[Any]:
     )
 
 
-def module_rows(rule: CompletionRule, ids: list[int] | None) -> Select[Any]:
+def module_rows(rule: CompletionRule, ids: Ids) -> Select[Any]:
     """The raw aggregate: (user_id, module_id, cohort_id, started, complete) — every module a learner opened or
     completed by the completion rule."""
     people = _people(ids).cte("module_people")
@@ -285,7 +293,7 @@ def module_rows(rule: CompletionRule, ids: list[int] | None) -> Select[Any]:
     )
 
 
-def quiz_rows(ids: list[int] | None) -> Select[Any]:
+def quiz_rows(ids: Ids) -> Select[Any]:
     """The raw aggregate: (user_id, quiz_id, cohort_id, best, passed, last_submitted) over live submitted attempts."""
     people = _people(ids).cte("quiz_people")
     best = best_scores(people)
@@ -301,29 +309,52 @@ QUIZ_COLUMNS = ["user_id", "quiz_id", "cohort_id", "best", "passed", "last_submi
 DUE_COLUMNS = ["user_id", "due_on", "cohort_id", "open"]
 
 
-def _rewrite(session: Session, rule: CompletionRule, ids: list[int] | None) -> None:
-    session.execute(insert(LearnerRollup).from_select(LEARNER_COLUMNS, learner_rows(rule, ids)))
-    session.execute(insert(LearnerDue).from_select(DUE_COLUMNS, due_rows(rule, ids)))
-    session.execute(insert(LearnerModule).from_select(MODULE_COLUMNS, module_rows(rule, ids)))
-    session.execute(insert(LearnerQuiz).from_select(QUIZ_COLUMNS, quiz_rows(ids)))
+def _table(model: Any) -> Table:
+    return cast(Table, model.__table__)
+
+
+_LEARNER_TABLES = tuple(_table(m) for m in (LearnerDue, LearnerRollup, LearnerModule, LearnerQuiz))
+
+
+def _inserts(rule: CompletionRule, ids: Ids) -> tuple[Executable, ...]:
+    """INSERT … SELECT of each learner table's rows (Core statements on the tables: no ORM bulk path)."""
+    return (insert(_table(LearnerRollup)).from_select(LEARNER_COLUMNS, learner_rows(rule, ids)),
+            insert(_table(LearnerDue)).from_select(DUE_COLUMNS, due_rows(rule, ids)),
+            insert(_table(LearnerModule)).from_select(MODULE_COLUMNS, module_rows(rule, ids)),
+            insert(_table(LearnerQuiz)).from_select(QUIZ_COLUMNS, quiz_rows(ids)))
+
+
+@lru_cache(maxsize=16)
+def learner_rewrite(rule: CompletionRule, postgresql: bool) -> tuple[Executable, ...]:
+    """The statements that rewrite the learner rows of the ids bound as ``ids`` (a list), built once per rule.
+
+    Built per call, these four DELETEs and four INSERT … SELECTs cost ~15 ms of SQLAlchemy expression building and
+    cache-key generation per quiz submit, for ~1 ms of SQL; prebuilt, their cache keys are computed once and the
+    compiled SQL is reused.  On PostgreSQL the first statement locks the learner's rollup row: two transactions
+    rewriting one learner take turns (the second waits, then reads the first's rows)."""
+    ids: BindParameter[Any] = bindparam("ids", expanding=True)
+    rollup = _table(LearnerRollup)
+    lock: tuple[Executable, ...] = (
+        (select(rollup.c.user_id).where(rollup.c.user_id.in_(ids)).order_by(rollup.c.user_id).with_for_update(),)
+        if postgresql else ())
+    deletes = tuple(delete(table).where(table.c.user_id.in_(ids)) for table in _LEARNER_TABLES)
+    return lock + deletes + _inserts(rule, ids)
 
 
 def refresh_learners(session: Session, rule: CompletionRule, ids: list[int] | None) -> None:
     """Rewrite the learner rows of ``ids`` (None: everyone) from the raw tables."""
+    connection = session.connection()
     if ids is None:
-        for model in (LearnerDue, LearnerRollup, LearnerModule, LearnerQuiz):
-            session.execute(delete(model))
-        _rewrite(session, rule, None)
+        for table in _LEARNER_TABLES:
+            connection.execute(delete(table))
+        for statement in _inserts(rule, None):
+            connection.execute(statement)
         return
+    statements = learner_rewrite(rule, _dialect(session) == "postgresql")
     for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start:start + _CHUNK]
-        if _dialect(session) == "postgresql":
-            # Two transactions rewriting one learner take turns: the second waits here, then reads the first's rows.
-            session.execute(select(LearnerRollup.user_id).where(LearnerRollup.user_id.in_(chunk))
-                            .order_by(LearnerRollup.user_id).with_for_update())
-        for model in (LearnerDue, LearnerRollup, LearnerModule, LearnerQuiz):
-            session.execute(delete(model).where(model.user_id.in_(chunk)))
-        _rewrite(session, rule, chunk)
+        values = {"ids": ids[start:start + _CHUNK]}
+        for statement in statements:
+            connection.execute(statement, values)
 
 
 def question_rows(where: Any) -> Select[Any]:
@@ -370,26 +401,45 @@ def refresh_cohorts(session: Session, ids: list[int] | None) -> None:
         session.execute(statement)
 
 
+_COHORT_TARGETS = ((CohortQuestionRollup, QUESTION_COLUMNS, ["cohort_id", "quiz_id", "question_id"], question_rows),
+                   (CohortConfusionRollup, CONFUSION_COLUMNS, ["cohort_id", "area", "expected", "given"],
+                    confusion_rows))
+
+
+def _increment(postgresql: bool, model: Any, columns: list[str], keys: list[str]) -> Executable:
+    table = _table(model)
+    statement = (postgresql_dialect.insert(table) if postgresql else sqlite.insert(table))
+    return statement.on_conflict_do_update(
+        index_elements=keys, set_={c: table.c[c] + statement.excluded[c] for c in columns if c not in keys})
+
+
+@lru_cache(maxsize=4)
+def _attempt_increments(postgresql: bool) -> tuple[tuple[Executable, list[str], Executable], ...]:
+    """Per cohort rollup table: the SELECT of the new items' counts of the attempts bound as ``attempts``, its
+    columns, and the upsert that adds them — built once (see ``learner_rewrite``)."""
+    where = AttemptItem.attempt_id.in_(bindparam("attempts", expanding=True))
+    return tuple((rows(where), columns, _increment(postgresql, model, columns, keys))
+                 for model, columns, keys, rows in _COHORT_TARGETS)
+
+
 def add_attempts(session: Session, attempt_ids: list[int], *, skip_cohorts: set[int] = frozenset()) -> None:  # type: ignore[assignment]
     """Add the stored items of newly submitted attempts to their learners' cohort counts (increments, no regrouping).
 
     Cohorts in ``skip_cohorts`` were recomputed in this transaction already and include them."""
-    where: Any = AttemptItem.attempt_id.in_(attempt_ids)
-    if skip_cohorts:
-        where = and_(where, User.cohort_id.not_in(skip_cohorts))
-    targets = ((CohortQuestionRollup, QUESTION_COLUMNS, question_rows(where), ["cohort_id", "quiz_id", "question_id"]),
-               (CohortConfusionRollup, CONFUSION_COLUMNS, confusion_rows(where),
-                ["cohort_id", "area", "expected", "given"]))
-    for model, columns, query, keys in targets:
+    connection = session.connection()
+    postgresql = _dialect(session) == "postgresql"
+    targets = _attempt_increments(postgresql)
+    if skip_cohorts:  # rare (a membership change in the same transaction): built for this call
+        where = and_(AttemptItem.attempt_id.in_(bindparam("attempts", expanding=True)),
+                     User.cohort_id.not_in(skip_cohorts))
+        targets = tuple((rows(where), columns, _increment(postgresql, model, columns, keys))
+                        for model, columns, keys, rows in _COHORT_TARGETS)
+    for query, columns, upsert in targets:
         # In key order: two submits in one cohort then lock its rows in the same order (no deadlock on PostgreSQL).
-        rows = [dict(zip(columns, row, strict=True)) for row in sorted(session.execute(query).tuples())]
-        if not rows:
-            continue
-        table: Table = model.__table__  # type: ignore[assignment]
-        statement = _upsert(session, table, keys)
-        statement = statement.on_conflict_do_update(
-            index_elements=keys, set_={c: table.c[c] + statement.excluded[c] for c in columns if c not in keys})
-        session.execute(statement, rows)
+        rows = [dict(zip(columns, row, strict=True))
+                for row in sorted(connection.execute(query, {"attempts": attempt_ids}).tuples())]
+        if rows:
+            connection.execute(upsert, rows)
 
 
 def rebuild(session: Session, rule: CompletionRule | None = None) -> None:
