@@ -282,21 +282,24 @@ def record_submission(session: Session, quiz: Quiz, attempt_id: int, user_id: in
     its certificate in the same transaction."""
     result = submission.grade
     now = utcnow()
-    # Only a pass can complete something: read what is complete before it is recorded.
-    awards = catalog is not None and rule is not None and result.passed
-    before = certificates.scopes_now(session, catalog, rule, user_id) if awards else frozenset()  # type: ignore[arg-type]
-    claimed = session.execute(_CLAIM, {
+    # Prebuilt Core statements on the session's connection (its transaction): no ORM execution path.
+    connection = session.connection()
+    # Only a pass can complete something: read the standing before it is recorded; after it, the same plus this pass.
+    standing = queries.learner_standing(connection, user_id) if result.passed and catalog and rule else None
+    claimed = connection.execute(_CLAIM, {
         "attempt_id": attempt_id, "at": now, "given": submission.answers, "b_points": float(result.points),
         "b_max_points": float(result.max_points), "b_score": result.score, "b_passed": result.passed})
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    if claimed.rowcount != 1:
         return None
     if result.items:
-        session.execute(_ITEMS, [
+        connection.execute(_ITEMS, [
             {**item_row(item), "attempt_id": attempt_id, "user_id": user_id, "quiz_id": quiz.id}
             for item in result.items
         ])
-    if awards:
-        certificates.award(session, catalog, rule, user_id, before)  # type: ignore[arg-type]
+    if standing is not None and catalog is not None and rule is not None:
+        after = replace(standing, passed=standing.passed | {quiz.id})
+        certificates.award(session, catalog, rule, user_id, certificates.scopes_of(catalog, rule, standing),
+                           certificates.scopes_of(catalog, rule, after))
     rollups.touch(session, learners=[user_id], attempts=[attempt_id])  # dashboards, before COMMIT
     bump(session, learners=[user_id])
     lti_grades.queue_scores(session, user_id, quiz.id)  # the score leaves in this transaction's outbox

@@ -48,9 +48,12 @@ def scopes_now(session: Session, catalog: Catalog, rule: CompletionRule, user_id
 
 
 def award(session: Session, catalog: Catalog, rule: CompletionRule, user_id: int,
-          before: frozenset[str]) -> list[Certificate]:
-    """Issue a certificate for each scope complete now and not in ``before`` (flushed with the caller's write)."""
-    earned = scopes_now(session, catalog, rule, user_id) - before
+          before: frozenset[str], now: frozenset[str] | None = None) -> list[Certificate]:
+    """Issue a certificate for each scope complete now and not in ``before`` (flushed with the caller's write).
+
+    ``now``: the scopes complete after the write when the caller knows them (a quiz submit: the standing read
+    before it plus the quiz just passed), else read from the database."""
+    earned = (scopes_now(session, catalog, rule, user_id) if now is None else now) - before
     if not earned:
         return []
     user = session.get(User, user_id)
