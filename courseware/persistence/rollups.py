@@ -105,9 +105,11 @@ class Pending:
     cohorts_of: set[int] = field(default_factory=set)  # learners whose cohort's rows must be recomputed
     members_of: set[int] = field(default_factory=set)  # cohorts whose every member's learner rows must be rewritten
     attempts: set[int] = field(default_factory=set)  # attempts whose new items are added to their cohort's counts
+    scores: set[int] = field(default_factory=set)  # learners whose only change is a submit that did not pass
 
     def __bool__(self) -> bool:
-        return bool(self.learners or self.cohorts or self.cohorts_of or self.members_of or self.attempts)
+        return bool(self.learners or self.cohorts or self.cohorts_of or self.members_of or self.attempts
+                    or self.scores)
 
 
 def pending(session: Session) -> Pending:
@@ -119,12 +121,19 @@ def pending(session: Session) -> Pending:
 
 
 def touch(session: Session, *, learners: Iterable[int] = (), cohorts: Iterable[int] = (),
-          attempts: Iterable[int] = (), cohorts_of: Iterable[int] = ()) -> None:
+          attempts: Iterable[int] = (), cohorts_of: Iterable[int] = (), scores: Iterable[int] = ()) -> None:
     """Mark what a Core write changed: ``learners`` (their rows are rewritten), ``attempts`` (their newly inserted
     items are added to their learner's cohort counts), ``cohorts`` and ``cohorts_of`` learners (their cohort rows are
-    recomputed, e.g. after stored items were changed).  Applied before COMMIT, in the same transaction."""
+    recomputed, e.g. after stored items were changed).  Applied before COMMIT, in the same transaction.
+
+    ``scores``: learners whose only change is a submitted attempt that did NOT pass.  Such an attempt changes their
+    best scores, last submit and RACI rule breaks, but no completion (a module completes by reading or by a pass)
+    and so no assignment's done state: only their ``learner_rollups`` and ``learner_quizzes`` rows are rewritten
+    (``learner_modules`` and ``learner_due`` cannot have changed).  A learner also in ``learners`` gets the full
+    rewrite."""
     work = pending(session)
     work.learners.update(learners)
+    work.scores.update(scores)
     work.cohorts.update(cohorts)
     work.attempts.update(attempts)
     work.cohorts_of.update(cohorts_of)
@@ -207,6 +216,9 @@ def apply_pending(session: Session) -> None:
     rule = rule_for(session)
     if learners:
         refresh_learners(session, rule, sorted(learners))
+    scores = work.scores - learners
+    if scores:
+        refresh_learners(session, rule, sorted(scores), scores_only=True)
     if cohorts:
         refresh_cohorts(session, sorted(cohorts))
     if work.attempts:
@@ -324,25 +336,29 @@ def _inserts(rule: CompletionRule, ids: Ids) -> tuple[Executable, ...]:
             insert(_table(LearnerQuiz)).from_select(QUIZ_COLUMNS, quiz_rows(ids)))
 
 
-@lru_cache(maxsize=16)
-def learner_rewrite(rule: CompletionRule, postgresql: bool) -> tuple[Executable, ...]:
+@lru_cache(maxsize=32)
+def learner_rewrite(rule: CompletionRule, postgresql: bool, scores_only: bool = False) -> tuple[Executable, ...]:
     """The statements that rewrite the learner rows of the ids bound as ``ids`` (a list), built once per rule.
 
     Built per call, these four DELETEs and four INSERT … SELECTs cost ~15 ms of SQLAlchemy expression building and
     cache-key generation per quiz submit, for ~1 ms of SQL; prebuilt, their cache keys are computed once and the
     compiled SQL is reused.  On PostgreSQL the first statement locks the learner's rollup row: two transactions
-    rewriting one learner take turns (the second waits, then reads the first's rows)."""
+    rewriting one learner take turns (the second waits, then reads the first's rows).  ``scores_only``: the
+    ``learner_rollups`` and ``learner_quizzes`` rows only (see ``touch``)."""
     ids: BindParameter[Any] = bindparam("ids", expanding=True)
     rollup = _table(LearnerRollup)
     lock: tuple[Executable, ...] = (
         (select(rollup.c.user_id).where(rollup.c.user_id.in_(ids)).order_by(rollup.c.user_id).with_for_update(),)
         if postgresql else ())
-    deletes = tuple(delete(table).where(table.c.user_id.in_(ids)) for table in _LEARNER_TABLES)
-    return lock + deletes + _inserts(rule, ids)
+    tables = (_table(LearnerRollup), _table(LearnerQuiz)) if scores_only else _LEARNER_TABLES
+    deletes = tuple(delete(table).where(table.c.user_id.in_(ids)) for table in tables)
+    inserts = _inserts(rule, ids)
+    return lock + deletes + ((inserts[0], inserts[3]) if scores_only else inserts)
 
 
-def refresh_learners(session: Session, rule: CompletionRule, ids: list[int] | None) -> None:
-    """Rewrite the learner rows of ``ids`` (None: everyone) from the raw tables."""
+def refresh_learners(session: Session, rule: CompletionRule, ids: list[int] | None, *,
+                     scores_only: bool = False) -> None:
+    """Rewrite the learner rows of ``ids`` (None: everyone) from the raw tables (``scores_only``: see ``touch``)."""
     connection = session.connection()
     if ids is None:
         for table in _LEARNER_TABLES:
@@ -350,7 +366,7 @@ def refresh_learners(session: Session, rule: CompletionRule, ids: list[int] | No
         for statement in _inserts(rule, None):
             connection.execute(statement)
         return
-    statements = learner_rewrite(rule, _dialect(session) == "postgresql")
+    statements = learner_rewrite(rule, _dialect(session) == "postgresql", scores_only)
     for start in range(0, len(ids), _CHUNK):
         values = {"ids": ids[start:start + _CHUNK]}
         for statement in statements:

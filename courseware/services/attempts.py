@@ -300,7 +300,11 @@ def record_submission(session: Session, quiz: Quiz, attempt_id: int, user_id: in
         after = replace(standing, passed=standing.passed | {quiz.id})
         certificates.award(session, catalog, rule, user_id, certificates.scopes_of(catalog, rule, standing),
                            certificates.scopes_of(catalog, rule, after))
-    rollups.touch(session, learners=[user_id], attempts=[attempt_id])  # dashboards, before COMMIT
+    # The dashboards, before COMMIT: a pass may complete modules and assignments; a fail changes scores only.
+    if result.passed:
+        rollups.touch(session, learners=[user_id], attempts=[attempt_id])
+    else:
+        rollups.touch(session, scores=[user_id], attempts=[attempt_id])
     bump(session, learners=[user_id])
     lti_grades.queue_scores(session, user_id, quiz.id)  # the score leaves in this transaction's outbox
     statements.submission_graded(session, quiz, attempt_id=attempt_id, user_id=user_id, number=number, model=model,
