@@ -57,6 +57,7 @@ from sqlalchemy.orm import Session, UOWTransaction
 
 from ..core.progress import CompletionRule
 from ..core.questions import ROUTED_KINDS
+from . import driver
 from .completion import completion_counts, completions
 from .dashboards.sql import best_scores, of_people, progress_totals, quiz_totals, rule_breaks_by_user
 from .models import (
@@ -240,9 +241,16 @@ def _upsert(session: Session, table: Table, keys: list[str]) -> Any:
 Ids = list[int] | BindParameter[Any] | None  # the learners a statement is about: listed, bound later, or everyone
 
 
+def _among(column: Any, ids: list[int] | BindParameter[Any]) -> Any:
+    """``column IN ids``, or ``column = :id`` for one id bound later (a non-expanding bind: its SQL never changes)."""
+    if isinstance(ids, BindParameter) and not ids.expanding:
+        return column == ids
+    return column.in_(ids)
+
+
 def _people(ids: Ids) -> Select[Any]:
     query = select(User.id.label("user_id"), User.cohort_id)
-    return query if ids is None else query.where(User.id.in_(ids))
+    return query if ids is None else query.where(_among(User.id, ids))
 
 
 def learner_rows(rule: CompletionRule, ids: Ids) -> Select[Any]:
@@ -337,21 +345,23 @@ def _inserts(rule: CompletionRule, ids: Ids) -> tuple[Executable, ...]:
 
 
 @lru_cache(maxsize=32)
-def learner_rewrite(rule: CompletionRule, postgresql: bool, scores_only: bool = False) -> tuple[Executable, ...]:
-    """The statements that rewrite the learner rows of the ids bound as ``ids`` (a list), built once per rule.
+def learner_rewrite(rule: CompletionRule, postgresql: bool, scores_only: bool = False,
+                    one: bool = False) -> tuple[Executable, ...]:
+    """The statements that rewrite the learner rows of the ids bound as ``ids`` (a list; ``one``: the single id
+    bound as ``id``, run on the driver, see ``persistence/driver.py``), built once per rule.
 
     Built per call, these four DELETEs and four INSERT … SELECTs cost ~15 ms of SQLAlchemy expression building and
     cache-key generation per quiz submit, for ~1 ms of SQL; prebuilt, their cache keys are computed once and the
     compiled SQL is reused.  On PostgreSQL the first statement locks the learner's rollup row: two transactions
     rewriting one learner take turns (the second waits, then reads the first's rows).  ``scores_only``: the
     ``learner_rollups`` and ``learner_quizzes`` rows only (see ``touch``)."""
-    ids: BindParameter[Any] = bindparam("ids", expanding=True)
+    ids: BindParameter[Any] = bindparam("id") if one else bindparam("ids", expanding=True)
     rollup = _table(LearnerRollup)
     lock: tuple[Executable, ...] = (
-        (select(rollup.c.user_id).where(rollup.c.user_id.in_(ids)).order_by(rollup.c.user_id).with_for_update(),)
+        (select(rollup.c.user_id).where(_among(rollup.c.user_id, ids)).order_by(rollup.c.user_id).with_for_update(),)
         if postgresql else ())
     tables = (_table(LearnerRollup), _table(LearnerQuiz)) if scores_only else _LEARNER_TABLES
-    deletes = tuple(delete(table).where(table.c.user_id.in_(ids)) for table in tables)
+    deletes = tuple(delete(table).where(_among(table.c.user_id, ids)) for table in tables)
     inserts = _inserts(rule, ids)
     return lock + deletes + ((inserts[0], inserts[3]) if scores_only else inserts)
 
@@ -366,7 +376,12 @@ def refresh_learners(session: Session, rule: CompletionRule, ids: list[int] | No
         for statement in _inserts(rule, None):
             connection.execute(statement)
         return
-    statements = learner_rewrite(rule, _dialect(session) == "postgresql", scores_only)
+    postgresql = _dialect(session) == "postgresql"
+    if len(ids) == 1:  # a quiz submit, a module completed: one learner, on the driver (no SQLAlchemy per statement)
+        for statement in learner_rewrite(rule, postgresql, scores_only, one=True):
+            driver.run(connection, statement, {"id": ids[0]})
+        return
+    statements = learner_rewrite(rule, postgresql, scores_only)
     for start in range(0, len(ids), _CHUNK):
         values = {"ids": ids[start:start + _CHUNK]}
         for statement in statements:
@@ -430,10 +445,12 @@ def _increment(postgresql: bool, model: Any, columns: list[str], keys: list[str]
 
 
 @lru_cache(maxsize=4)
-def _attempt_increments(postgresql: bool) -> tuple[tuple[Executable, list[str], Executable], ...]:
-    """Per cohort rollup table: the SELECT of the new items' counts of the attempts bound as ``attempts``, its
-    columns, and the upsert that adds them — built once (see ``learner_rewrite``)."""
-    where = AttemptItem.attempt_id.in_(bindparam("attempts", expanding=True))
+def _attempt_increments(postgresql: bool, one: bool = False) -> tuple[tuple[Executable, list[str], Executable], ...]:
+    """Per cohort rollup table: the SELECT of the new items' counts of the attempts bound as ``attempts`` (``one``:
+    the single attempt bound as ``attempt``, run on the driver), its columns, and the upsert that adds them — built
+    once (see ``learner_rewrite``)."""
+    where = (AttemptItem.attempt_id == bindparam("attempt") if one
+             else AttemptItem.attempt_id.in_(bindparam("attempts", expanding=True)))
     return tuple((rows(where), columns, _increment(postgresql, model, columns, keys))
                  for model, columns, keys, rows in _COHORT_TARGETS)
 
@@ -450,6 +467,12 @@ def add_attempts(session: Session, attempt_ids: list[int], *, skip_cohorts: set[
                      User.cohort_id.not_in(skip_cohorts))
         targets = tuple((rows(where), columns, _increment(postgresql, model, columns, keys))
                         for model, columns, keys, rows in _COHORT_TARGETS)
+    if len(attempt_ids) == 1 and not skip_cohorts:  # a quiz submit: on the driver (persistence/driver.py)
+        for query, columns, upsert in _attempt_increments(postgresql, one=True):
+            found = driver.run(connection, query, {"attempt": attempt_ids[0]}).rows
+            # In key order: two submits in one cohort lock its rows in the same order (no deadlock on PostgreSQL).
+            driver.run_many(connection, upsert, [dict(zip(columns, row, strict=True)) for row in sorted(found)])
+        return
     for query, columns, upsert in targets:
         # In key order: two submits in one cohort then lock its rows in the same order (no deadlock on PostgreSQL).
         rows = [dict(zip(columns, row, strict=True))

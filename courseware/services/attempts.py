@@ -37,7 +37,7 @@ from ..core.errors import InvalidInput, NotFound, NotYetAvailable
 from ..core.grading import Grade, ItemResult, Review, check_answers, grade, review
 from ..core.progress import CompletionRule, finish_first, quiz_missing
 from ..core.quiz import Quiz, keys_visible, make_layout
-from ..persistence import queries, rollups
+from ..persistence import driver, queries, rollups
 from ..persistence.base import utcnow
 from ..persistence.models import Attempt, AttemptGrant, AttemptItem, AttemptRequest
 from ..persistence.queries import Reader
@@ -282,20 +282,20 @@ def record_submission(session: Session, quiz: Quiz, attempt_id: int, user_id: in
     its certificate in the same transaction."""
     result = submission.grade
     now = utcnow()
-    # Prebuilt Core statements on the session's connection (its transaction): no ORM execution path.
+    # Prebuilt statements on the driver cursor of the session's connection (its transaction): persistence/driver.py.
     connection = session.connection()
     # Only a pass can complete something: read the standing before it is recorded; after it, the same plus this pass.
-    standing = queries.learner_standing(connection, user_id) if result.passed and catalog and rule else None
-    claimed = connection.execute(_CLAIM, {
+    standing = (queries.standing_from_rows(driver.run(connection, queries.STANDING, {"user_id": user_id}).rows)
+                if result.passed and catalog and rule else None)
+    claimed = driver.run(connection, _CLAIM, {
         "attempt_id": attempt_id, "at": now, "given": submission.answers, "b_points": float(result.points),
         "b_max_points": float(result.max_points), "b_score": result.score, "b_passed": result.passed})
     if claimed.rowcount != 1:
         return None
-    if result.items:
-        connection.execute(_ITEMS, [
-            {**item_row(item), "attempt_id": attempt_id, "user_id": user_id, "quiz_id": quiz.id}
-            for item in result.items
-        ])
+    driver.run_many(connection, _ITEMS, [
+        {**item_row(item), "attempt_id": attempt_id, "user_id": user_id, "quiz_id": quiz.id}
+        for item in result.items
+    ])
     if standing is not None and catalog is not None and rule is not None:
         after = replace(standing, passed=standing.passed | {quiz.id})
         certificates.award(session, catalog, rule, user_id, certificates.scopes_of(catalog, rule, standing),

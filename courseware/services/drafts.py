@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from ..core.errors import InvalidInput
 from ..core.grading import check_answers
 from ..core.quiz import Quiz
-from ..persistence import queries
+from ..persistence import driver, queries
 from ..persistence.base import utcnow
 from ..persistence.models import Attempt, AttemptDraft
 
@@ -90,4 +90,4 @@ def discard_draft(session: Session, attempt_id: int) -> None:
     held = session.identity_map.get(session.identity_key(AttemptDraft, attempt_id))  # type: ignore[arg-type]
     if held is not None:
         session.expunge(held)
-    session.connection().execute(_DISCARD, {"attempt_id": attempt_id})
+    driver.run(session, _DISCARD, {"attempt_id": attempt_id})

@@ -14,6 +14,7 @@ from typing import cast
 from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
+from ..persistence import driver
 from ..persistence.base import utcnow
 from ..persistence.models import LtiGradeLink, LtiGradeOutbox, User
 from ..persistence.queries import get_or_not_found
@@ -51,7 +52,7 @@ def queue_scores(session: Session, user_id: int, quiz_id: str, now: datetime | N
     reset with no attempt since, 0 and not passed.  A row still pending for the same link is replaced by the newer
     score (only the latest standing matters).
     """
-    if session.connection().execute(_ANY_LINK, {"user_id": user_id, "quiz_id": quiz_id}).first() is None:
+    if not driver.run(session, _ANY_LINK, {"user_id": user_id, "quiz_id": quiz_id}).rows:
         return 0  # the common case (no platform awaits this score): one prebuilt query, no ORM load
     links = list(session.scalars(select(LtiGradeLink).where(LtiGradeLink.user_id == user_id,
                                                             LtiGradeLink.quiz_id == quiz_id)))
