@@ -4,7 +4,7 @@ draw and order frozen, and submitting it exactly once."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from fractions import Fraction
@@ -12,6 +12,7 @@ from typing import Any
 from typing import cast as cast_type
 
 from sqlalchemy import (
+    Connection,
     Float,
     Integer,
     String,
@@ -234,9 +235,19 @@ _HEAD = select(_ATTEMPTS.c.id, _ATTEMPTS.c.user_id, _ATTEMPTS.c.quiz_id, _ATTEMP
     _ATTEMPTS.c.id == bindparam("attempt_id"))
 
 
-def attempt_head(reader: Reader, attempt_id: int, user_id: int) -> AttemptHead:
-    """The attempt's head if it belongs to the user, else NotFound — one prebuilt Core query, no session needed."""
-    row = reader.execute(_HEAD, {"attempt_id": attempt_id}).first() if 0 < attempt_id <= queries.MAX_ID else None
+RowsOf = Callable[[Any, Mapping[str, Any]], Sequence[Sequence[Any]]]  # a prebuilt statement's rows, read somehow
+
+
+def attempt_head(read: Reader | RowsOf, attempt_id: int, user_id: int) -> AttemptHead:
+    """The attempt's head if it belongs to the user, else NotFound — one prebuilt Core query, no session needed.
+
+    ``read``: a connection or session, or a function giving a prebuilt statement's rows (the web's ``read_rows``,
+    on a kept-open driver connection)."""
+    if not 0 < attempt_id <= queries.MAX_ID:
+        raise NotFound(f"attempt {attempt_id}")
+    values = {"attempt_id": attempt_id}
+    rows = read.execute(_HEAD, values).all() if isinstance(read, (Session, Connection)) else read(_HEAD, values)
+    row = rows[0] if rows else None
     if row is None or row[1] != user_id:
         raise NotFound(f"attempt {attempt_id}")
     return AttemptHead(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7] or {})
@@ -296,7 +307,8 @@ def record_submission(session: Session, quiz: Quiz, attempt_id: int, user_id: in
         {**item_row(item), "attempt_id": attempt_id, "user_id": user_id, "quiz_id": quiz.id}
         for item in result.items
     ])
-    if standing is not None and catalog is not None and rule is not None:
+    if standing is not None and catalog is not None and rule is not None and quiz.id not in standing.passed:
+        # (Passed before: the standing, hence every scope, is unchanged: nothing new to award.)
         after = replace(standing, passed=standing.passed | {quiz.id})
         certificates.award(session, catalog, rule, user_id, certificates.scopes_of(catalog, rule, standing),
                            certificates.scopes_of(catalog, rule, after))

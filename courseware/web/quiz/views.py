@@ -17,7 +17,7 @@ from ...persistence.models import Attempt, AttemptDraft
 from ...services import attempt_grants, drafts, follow_up
 from ...services import attempts as attempt_service
 from ...services.organisation import effective_model
-from ..db import catalog, get_db, may_open_module, own_completion, quiz_bank, reader
+from ..db import catalog, get_db, may_open_module, own_completion, quiz_bank, read_rows
 from ..forms_common import ButtonForm, field_error
 from ..security import csrf
 from . import bp
@@ -183,7 +183,7 @@ def _unread(form: FlaskForm) -> str:
 
 def _submit(attempt_id: int) -> Response | tuple[str, int]:
     """Submit an open attempt once: read it and grade with no lock held, then one short write (UPDATE, INSERT, COMMIT)."""
-    head = attempt_service.attempt_head(reader(), attempt_id, current_user.id)
+    head = attempt_service.attempt_head(read_rows, attempt_id, current_user.id)  # a kept-open driver connection
     quiz = _load_quiz(head.quiz_id)
     if head.submitted_at is not None:  # a double click or a replay: the first submit stands
         return redirect(url_for("quiz.attempt", attempt_id=head.id))
