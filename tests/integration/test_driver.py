@@ -75,8 +75,22 @@ def test_single_statements_match(app: Flask) -> None:
     for statement, values in cases:
         sql, parameters = sent_by_sqlalchemy(app, statement, values)
         plan = driver.prepared(statement, dialect)
-        assert plan.sql == sql
-        assert as_sent(plan.parameters(values)) == as_sent(parameters)
+        assert plan.source_sql == sql
+        assert as_sent(prepared_values(plan, values)) == as_sent(parameters)
+        if plan.raw:  # psycopg: the same SQL with PostgreSQL's own numbered placeholders, values in their order
+            assert (plan.sql, plan.order) == driver.numbered(sql)
+            assert as_sent(plan.parameters(values)) == as_sent([plan.named(values)[name] for name in plan.order])
+
+
+def prepared_values(plan: driver.Prepared, values: dict[str, Any]) -> Any:
+    """The prepared statement's values in SQLAlchemy's form: by name (PostgreSQL) or in bind order (SQLite)."""
+    named = plan.named(values)
+    return named if plan.raw or not plan.positional else [named[name] for name in plan.order]
+
+
+def test_numbered_placeholders() -> None:
+    sql = "SELECT %(a)s, %(b_1)s, 'x%%y', %(a)s WHERE c LIKE '%%' || %(c)s"
+    assert driver.numbered(sql) == ("SELECT $1, $2, 'x%y', $1 WHERE c LIKE '%' || $3", ("a", "b_1", "c"))
 
 
 def test_many_rows_match(app: Flask) -> None:
@@ -90,5 +104,5 @@ def test_many_rows_match(app: Flask) -> None:
     for statement, values in [(attempts._ITEMS, rows), *upserts]:
         sql, parameters = sent_by_sqlalchemy(app, statement, values)
         plan = driver.prepared(statement, dialect, tuple(values[0]))
-        assert plan.sql == sql
-        assert [as_sent(plan.parameters(row)) for row in values] == [as_sent(p) for p in parameters]
+        assert plan.source_sql == sql
+        assert [as_sent(prepared_values(plan, row)) for row in values] == [as_sent(p) for p in parameters]
