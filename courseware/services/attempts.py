@@ -297,7 +297,7 @@ def record_submission(session: Session, quiz: Quiz, attempt_id: int, user_id: in
     connection = session.connection()
     # Only a pass can complete something: read the standing before it is recorded; after it, the same plus this pass.
     standing = (queries.standing_from_rows(driver.run(connection, queries.STANDING, {"user_id": user_id}).rows)
-                if result.passed and catalog and rule else None)
+                if result.passed and catalog is not None and rule is not None else None)
     claimed = driver.run(connection, _CLAIM, {
         "attempt_id": attempt_id, "at": now, "given": submission.answers, "b_points": float(result.points),
         "b_max_points": float(result.max_points), "b_score": result.score, "b_passed": result.passed})
