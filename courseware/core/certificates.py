@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import calendar
 import secrets
+from collections.abc import Collection
 from datetime import date
 from enum import StrEnum
 
 from .catalog import Catalog
-from .progress import LearnerPath
+from .progress import CompletionRule, LearnerPath
 
 PATH = "path"  # the scope of the whole-path certificate (no track may have this id: see scope_title)
 PATH_TITLE = "Account Management and Project Management: the whole path"
@@ -76,6 +77,24 @@ def completed_scopes(path: LearnerPath) -> frozenset[str]:
     """The certificate scopes a learner's path shows complete: PATH, and each complete ``certificate: true`` track."""
     scopes = {t.track.id for t in path.tracks if t.track.certificate and t.total and t.completed == t.total}
     if path.total and path.completed == path.total:
+        scopes.add(PATH)
+    return frozenset(scopes)
+
+
+def scopes_complete(catalog: Catalog, rule: CompletionRule, done: Collection[str]) -> frozenset[str]:
+    """``completed_scopes`` of the learner's path, from the modules complete (``done``, the rule's derived set)
+    alone: a module counts complete on the path exactly when it is in ``done``, so the path's counts need no module
+    states (a quiz submit asks this twice; building the path twice cost ~0.1 ms)."""
+    covered = set(rule.module_ids)  # the person's path, as learner_path takes it
+    scopes: set[str] = set()
+    total = completed = 0
+    for track in catalog.registry.tracks:
+        ids = [m.id for m in catalog.modules_in(track.id) if m.id in covered]
+        finished = sum(1 for module_id in ids if module_id in done)
+        total, completed = total + len(ids), completed + finished
+        if track.certificate and ids and finished == len(ids):
+            scopes.add(track.id)
+    if total and completed == total:
         scopes.add(PATH)
     return frozenset(scopes)
 

@@ -31,13 +31,17 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import lru_cache
+from typing import Any, cast
 
 from sqlalchemy import (
+    BindParameter,
     Engine,
+    Executable,
     Select,
     Table,
     and_,
+    bindparam,
     case,
     delete,
     distinct,
@@ -50,11 +54,13 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import postgresql as postgresql_dialect
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session, UOWTransaction
 
 from ..core.progress import CompletionRule
 from ..core.questions import ROUTED_KINDS
+from . import driver
 from .completion import completion_counts, completions
 from .dashboards.sql import best_scores, of_people, progress_totals, quiz_totals, rule_breaks_by_user
 from .models import (
@@ -105,9 +111,11 @@ class Pending:
     cohorts_of: set[int] = field(default_factory=set)  # learners whose cohort's rows must be recomputed
     members_of: set[int] = field(default_factory=set)  # cohorts whose every member's learner rows must be rewritten
     attempts: set[int] = field(default_factory=set)  # attempts whose new items are added to their cohort's counts
+    scores: set[int] = field(default_factory=set)  # learners whose only change is a submit that did not pass
 
     def __bool__(self) -> bool:
-        return bool(self.learners or self.cohorts or self.cohorts_of or self.members_of or self.attempts)
+        return bool(self.learners or self.cohorts or self.cohorts_of or self.members_of or self.attempts
+                    or self.scores)
 
 
 def pending(session: Session) -> Pending:
@@ -119,12 +127,19 @@ def pending(session: Session) -> Pending:
 
 
 def touch(session: Session, *, learners: Iterable[int] = (), cohorts: Iterable[int] = (),
-          attempts: Iterable[int] = (), cohorts_of: Iterable[int] = ()) -> None:
+          attempts: Iterable[int] = (), cohorts_of: Iterable[int] = (), scores: Iterable[int] = ()) -> None:
     """Mark what a Core write changed: ``learners`` (their rows are rewritten), ``attempts`` (their newly inserted
     items are added to their learner's cohort counts), ``cohorts`` and ``cohorts_of`` learners (their cohort rows are
-    recomputed, e.g. after stored items were changed).  Applied before COMMIT, in the same transaction."""
+    recomputed, e.g. after stored items were changed).  Applied before COMMIT, in the same transaction.
+
+    ``scores``: learners whose only change is a submitted attempt that did NOT pass.  Such an attempt changes their
+    best scores, last submit and RACI rule breaks, but no completion (a module completes by reading or by a pass)
+    and so no assignment's done state: only their ``learner_rollups`` and ``learner_quizzes`` rows are rewritten
+    (``learner_modules`` and ``learner_due`` cannot have changed).  A learner also in ``learners`` gets the full
+    rewrite."""
     work = pending(session)
     work.learners.update(learners)
+    work.scores.update(scores)
     work.cohorts.update(cohorts)
     work.attempts.update(attempts)
     work.cohorts_of.update(cohorts_of)
@@ -217,6 +232,9 @@ def apply_pending(session: Session) -> None:
     rule = rule_for(session)
     if learners:
         refresh_learners(session, rule, sorted(learners))
+    scores = work.scores - learners
+    if scores:
+        refresh_learners(session, rule, sorted(scores), scores_only=True)
     if cohorts:
         refresh_cohorts(session, sorted(cohorts))
     if work.attempts:
@@ -232,15 +250,25 @@ def _dialect(session: Session) -> str:
 
 def _upsert(session: Session, table: Table, keys: list[str]) -> Any:
     """INSERT … ON CONFLICT (keys) for this dialect."""
-    return (postgresql.insert(table) if _dialect(session) == "postgresql" else sqlite.insert(table))
+    return (postgresql_dialect.insert(table) if _dialect(session) == "postgresql" else sqlite.insert(table))
 
 
-def _people(ids: list[int] | None) -> Select[Any]:
+Ids = list[int] | BindParameter[Any] | None  # the learners a statement is about: listed, bound later, or everyone
+
+
+def _among(column: Any, ids: list[int] | BindParameter[Any]) -> Any:
+    """``column IN ids``, or ``column = :id`` for one id bound later (a non-expanding bind: its SQL never changes)."""
+    if isinstance(ids, BindParameter) and not ids.expanding:
+        return column == ids
+    return column.in_(ids)
+
+
+def _people(ids: Ids) -> Select[Any]:
     query = select(User.id.label("user_id"), User.cohort_id)
-    return query if ids is None else query.where(User.id.in_(ids))
+    return query if ids is None else query.where(_among(User.id, ids))
 
 
-def learner_rows(rule: CompletionRule, ids: list[int] | None) -> Select[Any]:
+def learner_rows(rule: CompletionRule, ids: Ids) -> Select[Any]:
     """The raw aggregate: (user_id, cohort_id, modules_completed, quizzes_passed, average_best, last_submitted,
     last_progress, rule_breaks, learner, mentored) per user (of ``ids``; None: everyone)."""
     people = _people(ids).cte("people")
@@ -266,7 +294,7 @@ LEARNER_COLUMNS = ["user_id", "cohort_id", "modules_completed", "quizzes_passed"
                    "last_progress", "rule_breaks", "learner", "mentored"]
 
 
-def due_rows(rule: CompletionRule, ids: list[int] | None) -> Select[Any]:
+def due_rows(rule: CompletionRule, ids: Ids) -> Select[Any]:
     """The raw aggregate: (user_id, due_on, cohort_id, open) — assignments not done, per learner and due date.
 
     An assignment reaches a learner directly or through their cohort; done is ``assignment_done``."""
@@ -283,7 +311,7 @@ def due_rows(rule: CompletionRule, ids: list[int] | None) -> Select[Any]:
     )
 
 
-def module_rows(rule: CompletionRule, ids: list[int] | None) -> Select[Any]:
+def module_rows(rule: CompletionRule, ids: Ids) -> Select[Any]:
     """The raw aggregate: (user_id, module_id, cohort_id, started, complete) — every module a learner opened or
     completed by the completion rule."""
     people = _people(ids).cte("module_people")
@@ -302,7 +330,7 @@ def module_rows(rule: CompletionRule, ids: list[int] | None) -> Select[Any]:
     )
 
 
-def quiz_rows(ids: list[int] | None) -> Select[Any]:
+def quiz_rows(ids: Ids) -> Select[Any]:
     """The raw aggregate: (user_id, quiz_id, cohort_id, best, passed, last_submitted) over live submitted attempts."""
     people = _people(ids).cte("quiz_people")
     best = best_scores(people)
@@ -318,29 +346,63 @@ QUIZ_COLUMNS = ["user_id", "quiz_id", "cohort_id", "best", "passed", "last_submi
 DUE_COLUMNS = ["user_id", "due_on", "cohort_id", "open"]
 
 
-def _rewrite(session: Session, rule: CompletionRule, ids: list[int] | None) -> None:
-    session.execute(insert(LearnerRollup).from_select(LEARNER_COLUMNS, learner_rows(rule, ids)))
-    session.execute(insert(LearnerDue).from_select(DUE_COLUMNS, due_rows(rule, ids)))
-    session.execute(insert(LearnerModule).from_select(MODULE_COLUMNS, module_rows(rule, ids)))
-    session.execute(insert(LearnerQuiz).from_select(QUIZ_COLUMNS, quiz_rows(ids)))
+def _table(model: Any) -> Table:
+    return cast(Table, model.__table__)
 
 
-def refresh_learners(session: Session, rule: CompletionRule, ids: list[int] | None) -> None:
-    """Rewrite the learner rows of ``ids`` (None: everyone) from the raw tables."""
+_LEARNER_TABLES = tuple(_table(m) for m in (LearnerDue, LearnerRollup, LearnerModule, LearnerQuiz))
+
+
+def _inserts(rule: CompletionRule, ids: Ids) -> tuple[Executable, ...]:
+    """INSERT … SELECT of each learner table's rows (Core statements on the tables: no ORM bulk path)."""
+    return (insert(_table(LearnerRollup)).from_select(LEARNER_COLUMNS, learner_rows(rule, ids)),
+            insert(_table(LearnerDue)).from_select(DUE_COLUMNS, due_rows(rule, ids)),
+            insert(_table(LearnerModule)).from_select(MODULE_COLUMNS, module_rows(rule, ids)),
+            insert(_table(LearnerQuiz)).from_select(QUIZ_COLUMNS, quiz_rows(ids)))
+
+
+@lru_cache(maxsize=32)
+def learner_rewrite(rule: CompletionRule, postgresql: bool, scores_only: bool = False,
+                    one: bool = False) -> tuple[Executable, ...]:
+    """The statements that rewrite the learner rows of the ids bound as ``ids`` (a list; ``one``: the single id
+    bound as ``id``, run on the driver, see ``persistence/driver.py``), built once per rule.
+
+    Built per call, these four DELETEs and four INSERT … SELECTs cost ~15 ms of SQLAlchemy expression building and
+    cache-key generation per quiz submit, for ~1 ms of SQL; prebuilt, their cache keys are computed once and the
+    compiled SQL is reused.  On PostgreSQL the first statement locks the learner's rollup row: two transactions
+    rewriting one learner take turns (the second waits, then reads the first's rows).  ``scores_only``: the
+    ``learner_rollups`` and ``learner_quizzes`` rows only (see ``touch``)."""
+    ids: BindParameter[Any] = bindparam("id") if one else bindparam("ids", expanding=True)
+    rollup = _table(LearnerRollup)
+    lock: tuple[Executable, ...] = (
+        (select(rollup.c.user_id).where(_among(rollup.c.user_id, ids)).order_by(rollup.c.user_id).with_for_update(),)
+        if postgresql else ())
+    tables = (_table(LearnerRollup), _table(LearnerQuiz)) if scores_only else _LEARNER_TABLES
+    deletes = tuple(delete(table).where(_among(table.c.user_id, ids)) for table in tables)
+    inserts = _inserts(rule, ids)
+    return lock + deletes + ((inserts[0], inserts[3]) if scores_only else inserts)
+
+
+def refresh_learners(session: Session, rule: CompletionRule, ids: list[int] | None, *,
+                     scores_only: bool = False) -> None:
+    """Rewrite the learner rows of ``ids`` (None: everyone) from the raw tables (``scores_only``: see ``touch``)."""
+    connection = session.connection()
     if ids is None:
-        for model in (LearnerDue, LearnerRollup, LearnerModule, LearnerQuiz):
-            session.execute(delete(model))
-        _rewrite(session, rule, None)
+        for table in _LEARNER_TABLES:
+            connection.execute(delete(table))
+        for statement in _inserts(rule, None):
+            connection.execute(statement)
         return
+    postgresql = _dialect(session) == "postgresql"
+    if len(ids) == 1:  # a quiz submit, a module completed: one learner, on the driver (no SQLAlchemy per statement)
+        for statement in learner_rewrite(rule, postgresql, scores_only, one=True):
+            driver.run(connection, statement, {"id": ids[0]})
+        return
+    statements = learner_rewrite(rule, postgresql, scores_only)
     for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start:start + _CHUNK]
-        if _dialect(session) == "postgresql":
-            # Two transactions rewriting one learner take turns: the second waits here, then reads the first's rows.
-            session.execute(select(LearnerRollup.user_id).where(LearnerRollup.user_id.in_(chunk))
-                            .order_by(LearnerRollup.user_id).with_for_update())
-        for model in (LearnerDue, LearnerRollup, LearnerModule, LearnerQuiz):
-            session.execute(delete(model).where(model.user_id.in_(chunk)))
-        _rewrite(session, rule, chunk)
+        values = {"ids": ids[start:start + _CHUNK]}
+        for statement in statements:
+            connection.execute(statement, values)
 
 
 def question_rows(where: Any) -> Select[Any]:
@@ -387,26 +449,53 @@ def refresh_cohorts(session: Session, ids: list[int] | None) -> None:
         session.execute(statement)
 
 
+_COHORT_TARGETS = ((CohortQuestionRollup, QUESTION_COLUMNS, ["cohort_id", "quiz_id", "question_id"], question_rows),
+                   (CohortConfusionRollup, CONFUSION_COLUMNS, ["cohort_id", "area", "expected", "given"],
+                    confusion_rows))
+
+
+def _increment(postgresql: bool, model: Any, columns: list[str], keys: list[str]) -> Executable:
+    table = _table(model)
+    statement = (postgresql_dialect.insert(table) if postgresql else sqlite.insert(table))
+    return statement.on_conflict_do_update(
+        index_elements=keys, set_={c: table.c[c] + statement.excluded[c] for c in columns if c not in keys})
+
+
+@lru_cache(maxsize=4)
+def _attempt_increments(postgresql: bool, one: bool = False) -> tuple[tuple[Executable, list[str], Executable], ...]:
+    """Per cohort rollup table: the SELECT of the new items' counts of the attempts bound as ``attempts`` (``one``:
+    the single attempt bound as ``attempt``, run on the driver), its columns, and the upsert that adds them — built
+    once (see ``learner_rewrite``)."""
+    where = (AttemptItem.attempt_id == bindparam("attempt") if one
+             else AttemptItem.attempt_id.in_(bindparam("attempts", expanding=True)))
+    return tuple((rows(where), columns, _increment(postgresql, model, columns, keys))
+                 for model, columns, keys, rows in _COHORT_TARGETS)
+
+
 def add_attempts(session: Session, attempt_ids: list[int], *, skip_cohorts: set[int] = frozenset()) -> None:  # type: ignore[assignment]
     """Add the stored items of newly submitted attempts to their learners' cohort counts (increments, no regrouping).
 
     Cohorts in ``skip_cohorts`` were recomputed in this transaction already and include them."""
-    where: Any = AttemptItem.attempt_id.in_(attempt_ids)
-    if skip_cohorts:
-        where = and_(where, User.cohort_id.not_in(skip_cohorts))
-    targets = ((CohortQuestionRollup, QUESTION_COLUMNS, question_rows(where), ["cohort_id", "quiz_id", "question_id"]),
-               (CohortConfusionRollup, CONFUSION_COLUMNS, confusion_rows(where),
-                ["cohort_id", "area", "expected", "given"]))
-    for model, columns, query, keys in targets:
+    connection = session.connection()
+    postgresql = _dialect(session) == "postgresql"
+    targets = _attempt_increments(postgresql)
+    if skip_cohorts:  # rare (a membership change in the same transaction): built for this call
+        where = and_(AttemptItem.attempt_id.in_(bindparam("attempts", expanding=True)),
+                     User.cohort_id.not_in(skip_cohorts))
+        targets = tuple((rows(where), columns, _increment(postgresql, model, columns, keys))
+                        for model, columns, keys, rows in _COHORT_TARGETS)
+    if len(attempt_ids) == 1 and not skip_cohorts:  # a quiz submit: on the driver (persistence/driver.py)
+        for query, columns, upsert in _attempt_increments(postgresql, one=True):
+            found = driver.run(connection, query, {"attempt": attempt_ids[0]}).rows
+            # In key order: two submits in one cohort lock its rows in the same order (no deadlock on PostgreSQL).
+            driver.run_many(connection, upsert, [dict(zip(columns, row, strict=True)) for row in sorted(found)])
+        return
+    for query, columns, upsert in targets:
         # In key order: two submits in one cohort then lock its rows in the same order (no deadlock on PostgreSQL).
-        rows = [dict(zip(columns, row, strict=True)) for row in sorted(session.execute(query).tuples())]
-        if not rows:
-            continue
-        table: Table = model.__table__  # type: ignore[assignment]
-        statement = _upsert(session, table, keys)
-        statement = statement.on_conflict_do_update(
-            index_elements=keys, set_={c: table.c[c] + statement.excluded[c] for c in columns if c not in keys})
-        session.execute(statement, rows)
+        rows = [dict(zip(columns, row, strict=True))
+                for row in sorted(connection.execute(query, {"attempts": attempt_ids}).tuples())]
+        if rows:
+            connection.execute(upsert, rows)
 
 
 def rebuild(session: Session, rule: CompletionRule | None = None) -> None:

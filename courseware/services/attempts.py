@@ -4,7 +4,7 @@ draw and order frozen, and submitting it exactly once."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from fractions import Fraction
@@ -12,6 +12,7 @@ from typing import Any
 from typing import cast as cast_type
 
 from sqlalchemy import (
+    Connection,
     Float,
     Integer,
     String,
@@ -37,7 +38,7 @@ from ..core.errors import InvalidInput, NotFound, NotYetAvailable
 from ..core.grading import Grade, ItemResult, Review, check_answers, grade, review
 from ..core.progress import CompletionRule, finish_first, quiz_missing
 from ..core.quiz import Quiz, keys_visible, make_layout
-from ..persistence import queries, rollups
+from ..persistence import driver, queries, rollups
 from ..persistence.base import utcnow
 from ..persistence.models import Attempt, AttemptGrant, AttemptItem, AttemptRequest
 from ..persistence.queries import Reader
@@ -234,9 +235,19 @@ _HEAD = select(_ATTEMPTS.c.id, _ATTEMPTS.c.user_id, _ATTEMPTS.c.quiz_id, _ATTEMP
     _ATTEMPTS.c.id == bindparam("attempt_id"))
 
 
-def attempt_head(reader: Reader, attempt_id: int, user_id: int) -> AttemptHead:
-    """The attempt's head if it belongs to the user, else NotFound — one prebuilt Core query, no session needed."""
-    row = reader.execute(_HEAD, {"attempt_id": attempt_id}).first() if 0 < attempt_id <= queries.MAX_ID else None
+RowsOf = Callable[[Any, Mapping[str, Any]], Sequence[Sequence[Any]]]  # a prebuilt statement's rows, read somehow
+
+
+def attempt_head(read: Reader | RowsOf, attempt_id: int, user_id: int) -> AttemptHead:
+    """The attempt's head if it belongs to the user, else NotFound — one prebuilt Core query, no session needed.
+
+    ``read``: a connection or session, or a function giving a prebuilt statement's rows (the web's ``read_rows``,
+    on a kept-open driver connection)."""
+    if not 0 < attempt_id <= queries.MAX_ID:
+        raise NotFound(f"attempt {attempt_id}")
+    values = {"attempt_id": attempt_id}
+    rows = read.execute(_HEAD, values).all() if isinstance(read, (Session, Connection)) else read(_HEAD, values)
+    row = rows[0] if rows else None
     if row is None or row[1] != user_id:
         raise NotFound(f"attempt {attempt_id}")
     return AttemptHead(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7] or {})
@@ -282,22 +293,30 @@ def record_submission(session: Session, quiz: Quiz, attempt_id: int, user_id: in
     its certificate in the same transaction."""
     result = submission.grade
     now = utcnow()
-    # Only a pass can complete something: read what is complete before it is recorded.
-    awards = catalog is not None and rule is not None and result.passed
-    before = certificates.scopes_now(session, catalog, rule, user_id) if awards else frozenset()  # type: ignore[arg-type]
-    claimed = session.execute(_CLAIM, {
+    # Prebuilt statements on the driver cursor of the session's connection (its transaction): persistence/driver.py.
+    connection = session.connection()
+    # Only a pass can complete something: read the standing before it is recorded; after it, the same plus this pass.
+    standing = (queries.standing_from_rows(driver.run(connection, queries.STANDING, {"user_id": user_id}).rows)
+                if result.passed and catalog is not None and rule is not None else None)
+    claimed = driver.run(connection, _CLAIM, {
         "attempt_id": attempt_id, "at": now, "given": submission.answers, "b_points": float(result.points),
         "b_max_points": float(result.max_points), "b_score": result.score, "b_passed": result.passed})
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    if claimed.rowcount != 1:
         return None
-    if result.items:
-        session.execute(_ITEMS, [
-            {**item_row(item), "attempt_id": attempt_id, "user_id": user_id, "quiz_id": quiz.id}
-            for item in result.items
-        ])
-    if awards:
-        certificates.award(session, catalog, rule, user_id, before)  # type: ignore[arg-type]
-    rollups.touch(session, learners=[user_id], attempts=[attempt_id])  # dashboards, before COMMIT
+    driver.run_many(connection, _ITEMS, [
+        {**item_row(item), "attempt_id": attempt_id, "user_id": user_id, "quiz_id": quiz.id}
+        for item in result.items
+    ])
+    if standing is not None and catalog is not None and rule is not None and quiz.id not in standing.passed:
+        # (Passed before: the standing, hence every scope, is unchanged: nothing new to award.)
+        after = replace(standing, passed=standing.passed | {quiz.id})
+        certificates.award(session, catalog, rule, user_id, certificates.scopes_of(catalog, rule, standing),
+                           certificates.scopes_of(catalog, rule, after))
+    # The dashboards, before COMMIT: a pass may complete modules and assignments; a fail changes scores only.
+    if result.passed:
+        rollups.touch(session, learners=[user_id], attempts=[attempt_id])
+    else:
+        rollups.touch(session, scores=[user_id], attempts=[attempt_id])
     bump(session, learners=[user_id])
     lti_grades.queue_scores(session, user_id, quiz.id)  # the score leaves in this transaction's outbox
     statements.submission_graded(session, quiz, attempt_id=attempt_id, user_id=user_id, number=number, model=model,

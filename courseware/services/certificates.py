@@ -19,14 +19,14 @@ from ..core.certificates import (
     MAX_VALIDITY_MONTHS,
     CertificateStatus,
     certificate_status,
-    completed_scopes,
     expiry_date,
     new_code,
     normalise_code,
     scope_title,
+    scopes_complete,
 )
 from ..core.errors import InvalidInput, NotFound
-from ..core.progress import CompletionRule, Standing, learner_path
+from ..core.progress import CompletionRule, Standing
 from ..persistence import queries
 from ..persistence.base import utcnow
 from ..persistence.models import Certificate, User
@@ -38,8 +38,9 @@ MAX_REASON = 500
 
 
 def scopes_of(catalog: Catalog, rule: CompletionRule, standing: Standing) -> frozenset[str]:
-    """The certificate scopes complete for a learner with this standing (the path My path shows)."""
-    return completed_scopes(learner_path(catalog, rule, standing))
+    """The certificate scopes complete for a learner with this standing (the path My path shows: the same as
+    ``completed_scopes(learner_path(…))``, counted from the completed modules alone)."""
+    return scopes_complete(catalog, rule, rule.completed(standing.read, standing.passed))
 
 
 def scopes_now(session: Session, catalog: Catalog, rule: CompletionRule, user_id: int) -> frozenset[str]:
@@ -48,9 +49,12 @@ def scopes_now(session: Session, catalog: Catalog, rule: CompletionRule, user_id
 
 
 def award(session: Session, catalog: Catalog, rule: CompletionRule, user_id: int,
-          before: frozenset[str]) -> list[Certificate]:
-    """Issue a certificate for each scope complete now and not in ``before`` (flushed with the caller's write)."""
-    earned = scopes_now(session, catalog, rule, user_id) - before
+          before: frozenset[str], now: frozenset[str] | None = None) -> list[Certificate]:
+    """Issue a certificate for each scope complete now and not in ``before`` (flushed with the caller's write).
+
+    ``now``: the scopes complete after the write when the caller knows them (a quiz submit: the standing read
+    before it plus the quiz just passed), else read from the database."""
+    earned = (scopes_now(session, catalog, rule, user_id) if now is None else now) - before
     if not earned:
         return []
     user = session.get(User, user_id)

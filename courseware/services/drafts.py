@@ -16,14 +16,15 @@ import hashlib
 import hmac
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
+from sqlalchemy import Table, bindparam, delete
 from sqlalchemy.orm import Session
 
 from ..core.errors import InvalidInput
 from ..core.grading import check_answers
 from ..core.quiz import Quiz
-from ..persistence import queries
+from ..persistence import driver, queries
 from ..persistence.base import utcnow
 from ..persistence.models import Attempt, AttemptDraft
 
@@ -79,8 +80,14 @@ def draft_of(session: Session, attempt: Attempt) -> AttemptDraft | None:
     return session.get(AttemptDraft, attempt.id)
 
 
+_DRAFTS = cast(Table, AttemptDraft.__table__)
+_DISCARD = delete(_DRAFTS).where(_DRAFTS.c.attempt_id == bindparam("attempt_id"))
+
+
 def discard_draft(session: Session, attempt_id: int) -> None:
-    """Remove an attempt's draft (once it is submitted, the draft has served)."""
-    draft = session.get(AttemptDraft, attempt_id)
-    if draft is not None:
-        session.delete(draft)
+    """Remove an attempt's draft (once it is submitted, the draft has served): one prebuilt DELETE in the session's
+    transaction (no load of the draft first); a draft object this session holds is forgotten with it."""
+    held = session.identity_map.get(session.identity_key(AttemptDraft, attempt_id))  # type: ignore[arg-type]
+    if held is not None:
+        session.expunge(held)
+    driver.run(session, _DISCARD, {"attempt_id": attempt_id})

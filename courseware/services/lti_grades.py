@@ -9,10 +9,12 @@ worker sends it (``courseware/interop/lti_passback.py``) with retries and a doub
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
+from ..persistence import driver
 from ..persistence.base import utcnow
 from ..persistence.models import LtiGradeLink, LtiGradeOutbox, User
 from ..persistence.queries import get_or_not_found
@@ -38,6 +40,11 @@ def remember_link(session: Session, *, platform_id: int, user_id: int, quiz_id: 
     return link
 
 
+_LINKS = cast(Table, LtiGradeLink.__table__)
+_ANY_LINK = select(_LINKS.c.id).where(_LINKS.c.user_id == bindparam("user_id"),
+                                      _LINKS.c.quiz_id == bindparam("quiz_id")).limit(1)
+
+
 def queue_scores(session: Session, user_id: int, quiz_id: str, now: datetime | None = None) -> int:
     """Queue the learner's current standing on the quiz for every platform that awaits it; how many rows.
 
@@ -45,10 +52,10 @@ def queue_scores(session: Session, user_id: int, quiz_id: str, now: datetime | N
     reset with no attempt since, 0 and not passed.  A row still pending for the same link is replaced by the newer
     score (only the latest standing matters).
     """
+    if not driver.run(session, _ANY_LINK, {"user_id": user_id, "quiz_id": quiz_id}).rows:
+        return 0  # the common case (no platform awaits this score): one prebuilt query, no ORM load
     links = list(session.scalars(select(LtiGradeLink).where(LtiGradeLink.user_id == user_id,
                                                             LtiGradeLink.quiz_id == quiz_id)))
-    if not links:
-        return 0
     from .attempts import standing_on  # attempts calls this module after a submit
 
     standing = standing_on(session, user_id, quiz_id)

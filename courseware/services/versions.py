@@ -22,6 +22,7 @@ from typing import cast
 from sqlalchemy import Table, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
+from ..persistence import driver
 from ..persistence.models import Mentorship, Organisation, User
 
 ORGANISATION_ID = 1
@@ -51,10 +52,10 @@ def bump(session: Session, *, learners: Iterable[int] = (), everyone: bool = Fal
     """Mark what this transaction changes as new for every page cache: the learners' pages and their mentors', or
     (``everyone``) every cached page.  Call it before the commit, in the transaction of the write."""
     ids = sorted(set(learners))
-    if len(ids) == 1:
-        session.execute(_BUMP_ONE, {"user_id": ids[0], "mentee": ids[0]})
+    if len(ids) == 1:  # on the driver cursor of the session's connection (persistence/driver.py)
+        driver.run(session, _BUMP_ONE, {"user_id": ids[0], "mentee": ids[0]})
     elif ids:
-        session.execute(_BUMP_LEARNERS, {"user_ids": ids, "mentees": ids})
+        session.connection().execute(_BUMP_LEARNERS, {"user_ids": ids, "mentees": ids})
     if everyone and not session.execute(_BUMP_EVERYONE).rowcount:  # type: ignore[attr-defined]
         # No settings row yet: create it (its version, 1, differs from the None read so far).
         session.add(Organisation(id=ORGANISATION_ID, data_version=1))

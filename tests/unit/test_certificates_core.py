@@ -63,3 +63,42 @@ def test_a_certificate_track_without_modules_is_a_content_problem(tmp_path) -> N
     assert "track 'empty' is marked 'certificate: true' but has no modules" in str(raised.value)
     assert load_catalog(Path(__file__).resolve().parents[1] / "data" / "content").track("foundations").certificate
 
+
+
+def test_scopes_from_the_completed_modules_equal_the_paths() -> None:
+    """``scopes_complete`` (counted from the completed modules) equals ``completed_scopes`` of the whole learner
+    path, for every combination of modules read and quizzes passed on the fixture course (which has a certificate
+    track) and for a sample of combinations on the shipped course."""
+    import itertools
+    import random
+    from pathlib import Path
+
+    from courseware.core.catalog import load_catalog
+    from courseware.core.certificates import completed_scopes, scopes_complete
+    from courseware.core.progress import Standing, completion_rule, learner_path
+    from courseware.core.quiz import load_quizzes
+
+    def subsets(items: list[str]) -> list[frozenset[str]]:
+        return [frozenset(c) for n in range(len(items) + 1) for c in itertools.combinations(items, n)]
+
+    root = Path(__file__).parent.parent / "data"
+    shipped = Path(__file__).parent.parent.parent / "content"
+    checked = 0
+    for content, quizzes, exhaustive in ((root / "content", root / "quizzes", True),
+                                         (shipped, shipped.parent / "quizzes", False)):
+        catalog = load_catalog(content)
+        rule = completion_rule(catalog, load_quizzes(quizzes, catalog))
+        modules, quiz_ids = [m.id for m in catalog.modules], [q for _, qs in rule.by_quiz for q in qs]
+        if exhaustive:
+            cases = [(read, passed) for read in subsets(modules) for passed in subsets(quiz_ids)]
+        else:
+            rng = random.Random(12)
+            cases = [(frozenset(m for m in modules if rng.random() < share),
+                      frozenset(q for q in quiz_ids if rng.random() < share))
+                     for share in (0.0, 0.3, 0.7, 0.9, 1.0) for _ in range(40)]
+        for read, passed in cases:
+            standing = Standing(read, read, passed)
+            assert scopes_complete(catalog, rule, rule.completed(read, passed)) == completed_scopes(
+                learner_path(catalog, rule, standing)), (read, passed)
+            checked += 1
+    assert checked > 200

@@ -17,13 +17,13 @@ from ...persistence.models import Attempt, AttemptDraft
 from ...services import attempt_grants, drafts, follow_up
 from ...services import attempts as attempt_service
 from ...services.organisation import effective_model
-from ..db import catalog, get_db, may_open_module, own_completion, quiz_bank, reader
+from ..db import catalog, get_db, may_open_module, own_completion, quiz_bank, read_rows
 from ..forms_common import ButtonForm, field_error
 from ..security import csrf
 from . import bp
 from .draft_views import draft_key_for, keep_answers_when_signed_out, saved_label
 from .follow_forms import FlagForm, RequestForm
-from .forms import answers_from_form, attempt_form_class, prefill, question_blocks
+from .forms import answers_from_form, answers_from_post, attempt_form_class, prefill, question_blocks
 from .result_page import render_result
 
 
@@ -172,9 +172,18 @@ def _take(quiz: Quiz, found: Attempt | attempt_service.AttemptHead, form: FlaskF
         200 if message is None else 422)
 
 
+def _unread(form: FlaskForm) -> str:
+    """Why a submitted form could not be read (its expired CSRF error is replaced by the message)."""
+    if getattr(form, "csrf_token", None) is not None and form.csrf_token.errors:  # no field when CSRF is off
+        form.csrf_token.errors = []
+        return ("This page was open long enough for its security check to expire. Your answers are kept "
+                "below: check them and press Submit again.")
+    return "Some answers could not be read. Check them and submit again."
+
+
 def _submit(attempt_id: int) -> Response | tuple[str, int]:
     """Submit an open attempt once: read it and grade with no lock held, then one short write (UPDATE, INSERT, COMMIT)."""
-    head = attempt_service.attempt_head(reader(), attempt_id, current_user.id)
+    head = attempt_service.attempt_head(read_rows, attempt_id, current_user.id)  # a kept-open driver connection
     quiz = _load_quiz(head.quiz_id)
     if head.submitted_at is not None:  # a double click or a replay: the first submit stands
         return redirect(url_for("quiz.attempt", attempt_id=head.id))
@@ -182,28 +191,25 @@ def _submit(attempt_id: int) -> Response | tuple[str, int]:
         flash("This attempt was reset: start the quiz again.", "info")
         return redirect(url_for("quiz.intro", quiz_id=quiz.id))
     registry = catalog().registry
-    form = attempt_form_class(quiz, head.layout, registry)()
-    if form.validate():
+    # A clean submit is read straight from the posted fields; anything else goes through the form, which says why.
+    answers = answers_from_post(quiz, head.layout, registry)
+    form: FlaskForm | None = None
+    if answers is None:
+        form = attempt_form_class(quiz, head.layout, registry)()
+        if not form.validate():
+            return _take(quiz, head, form, _unread(form))
         answers = answers_from_form(quiz, head.layout, form, registry)
-        try:
-            submission = attempt_service.grade_submission(quiz, head.layout, head.model, answers)
-        except AnswerError as exc:
-            message = f"Some answers could not be read ({exc}). Check them and submit again."
-        else:
-            db = get_db()  # the write lock (SQLite) is taken here, after grading
-            if attempt_service.record_submission(db, quiz, head.id, head.user_id, submission, number=head.number,
-                                                 model=head.model, catalog=catalog(),
-                                                 rule=own_completion()) is not None:
-                drafts.discard_draft(db, head.id)
-            db.commit()
-            return redirect(url_for("quiz.attempt", attempt_id=head.id))
-    elif getattr(form, "csrf_token", None) is not None and form.csrf_token.errors:  # no field when CSRF is off
-        message = ("This page was open long enough for its security check to expire. Your answers are kept "
-                   "below: check them and press Submit again.")
-        form.csrf_token.errors = []
-    else:
-        message = "Some answers could not be read. Check them and submit again."
-    return _take(quiz, head, form, message)
+    try:
+        submission = attempt_service.grade_submission(quiz, head.layout, head.model, answers)
+    except AnswerError as exc:
+        form = form or attempt_form_class(quiz, head.layout, registry)()  # to show the answers again
+        return _take(quiz, head, form, f"Some answers could not be read ({exc}). Check them and submit again.")
+    db = get_db()  # the write lock (SQLite) is taken here, after grading
+    if attempt_service.record_submission(db, quiz, head.id, head.user_id, submission, number=head.number,
+                                         model=head.model, catalog=catalog(), rule=own_completion()) is not None:
+        drafts.discard_draft(db, head.id)
+    db.commit()
+    return redirect(url_for("quiz.attempt", attempt_id=head.id))
 
 
 @bp.route("/attempts/<int:attempt_id>/flag", methods=["POST"])
