@@ -163,7 +163,8 @@ def run_many(handle: Session | Connection, statement: Any, rows: Iterable[Mappin
         _execute(connection, plan, lambda cursor: cursor.executemany(plan.sql, parameters), parameters)
 
 
-def _raw_cursor(dbapi_connection: Any) -> Any:
+def raw_cursor(dbapi_connection: Any) -> Any:
+    """psycopg's cursor that sends PostgreSQL's own ``$n`` placeholders as they are (``Prepared.raw``)."""
     from psycopg import RawCursor  # only where the engine runs on psycopg
 
     return RawCursor(dbapi_connection)
@@ -172,7 +173,7 @@ def _raw_cursor(dbapi_connection: Any) -> Any:
 def _execute(connection: Connection, plan: Prepared, call: Callable[[Any], Any], parameters: Any) -> Result:
     dialect = connection.dialect
     dbapi_connection = connection.connection.dbapi_connection
-    cursor = _raw_cursor(dbapi_connection) if plan.raw else dbapi_connection.cursor()  # type: ignore[union-attr]
+    cursor = raw_cursor(dbapi_connection) if plan.raw else dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         call(cursor)
         rows: list[tuple[Any, ...]] = list(cursor.fetchall()) if cursor.description is not None else []

@@ -3,9 +3,10 @@
 The signed-in user is read on every request, and the lesson page reads the learner's standing.  Through
 SQLAlchemy each of those costs a pool checkout (on PostgreSQL with a pre-ping round trip), the Connection and
 its execution context, and a check-in that rolls back: several times the query's own cost.  Here the statement
-is compiled once per dialect (SQL text, bind order, the columns' result processors: the same conversions
-SQLAlchemy applies, e.g. SQLite's text datetimes into aware UTC ones), and run on a driver connection kept open
-by this module:
+is compiled once per dialect by ``persistence/driver.py`` (the one compiler of prebuilt statements, which the quiz
+submit's writes use too: SQL text, bind order, constants, bind processors), its rows converted by the columns'
+result processors (the same conversions SQLAlchemy applies, e.g. SQLite's text datetimes into aware UTC ones),
+and run on a driver connection kept open by this module:
 
 - SQLite: the connection has pysqlite's own transactions off (``persistence.db``), so each SELECT is its own
   read of the latest committed data (WAL);
@@ -25,36 +26,28 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import Dialect
 
+from .driver import prepared, raw_cursor
+
 KEEP = 4  # idle connections kept per engine and process (one per thread that reads at the same time)
 
 
-class Prepared:
-    """One SELECT, compiled for one dialect: the SQL, the order of its binds, its columns' result processors."""
+class Columns:
+    """The result processors of a SELECT's columns for one dialect: the conversions SQLAlchemy's own results apply
+    (SQLite's text datetimes into aware UTC ones, its 0/1 into booleans)."""
 
     def __init__(self, statement: Any, dialect: Dialect):
-        compiled = statement.compile(dialect=dialect)
-        self.sql = compiled.string
-        self.positional = bool(compiled.positional)
-        self.order: tuple[str, ...] = tuple(compiled.positiontup or ()) if self.positional else ()
-        # Literals of the statement (``id == 1``) are binds with a value; the caller gives the others.
-        self.defaults = {name: bind.effective_value for name, bind in compiled.binds.items() if not bind.required}
         processors: list[Callable[[Any], Any] | None] = [
             column.type._cached_result_processor(dialect, None)  # noqa: SLF001 - what SQLAlchemy's own results use
             for column in statement.selected_columns
         ]
-        # (position, processor) of the columns that need one: SQLite's booleans and datetimes, say.
+        # (position, processor) of the columns that need one.
         self.processors = [(i, p) for i, p in enumerate(processors) if p is not None] or None
-
-    def parameters(self, values: Mapping[str, Any]) -> Sequence[Any] | Mapping[str, Any]:
-        if self.defaults:
-            values = {**self.defaults, **values}
-        return [values[name] for name in self.order] if self.positional else values
 
     def convert(self, rows: list[Any]) -> list[Any]:
         processors = self.processors
@@ -78,27 +71,27 @@ class FastReader:
         self._idle: list[Any] = []
         self._pid = os.getpid()
         self._lock = threading.Lock()
-        self._prepared: dict[int, Prepared] = {}
+        self._columns: dict[int, tuple[Any, Columns]] = {}
         self.errors = self.dialect.loaded_dbapi.Error
         event.listen(engine, "engine_disposed", self._disposed)
 
-    def prepared(self, statement: Any) -> Prepared:
-        """The statement compiled for this engine's dialect (statements are module constants: keyed by identity)."""
-        found = self._prepared.get(id(statement))
-        if found is None:
-            found = self._prepared[id(statement)] = Prepared(statement, self.dialect)
-        return found
+    def columns(self, statement: Any) -> Columns:
+        """The statement's column conversions for this engine's dialect (statements are module constants)."""
+        found = self._columns.get(id(statement))
+        if found is None or found[0] is not statement:
+            found = self._columns[id(statement)] = (statement, Columns(statement, self.dialect))
+        return found[1]
 
     def rows(self, statement: Any, values: Mapping[str, Any]) -> list[Any] | None:
         """The statement's rows, converted as SQLAlchemy would; None when the driver failed (read the ordinary way)."""
-        prepared = self.prepared(statement)
+        plan = prepared(statement, self.dialect)  # one compiler of prebuilt statements: persistence/driver.py
         connection = self._take()
         if connection is None:
             return None
         try:
-            cursor = connection.cursor()
+            cursor = raw_cursor(connection) if plan.raw else connection.cursor()
             try:
-                cursor.execute(prepared.sql, prepared.parameters(values))
+                cursor.execute(plan.sql, plan.parameters(values))
                 fetched = cursor.fetchall()
             finally:
                 cursor.close()
@@ -106,7 +99,7 @@ class FastReader:
             self._close(connection)
             return None
         self._give_back(connection)
-        return prepared.convert(fetched)
+        return self.columns(statement).convert(fetched)
 
     def _take(self) -> Any:
         if os.getpid() != self._pid:  # a forked worker: the parent's connections are not ours to use or close
