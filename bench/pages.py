@@ -400,11 +400,12 @@ from /proc around each wrk run) divided by the requests served: on a machine sha
 shares are dominated by scheduling, while CPU per request is what a request costs. Hello's CPU per request divided
 by the page's is the share an otherwise idle machine would show.
 
-What a request costs now: the signed session cookie, one prebuilt Core query on a plain connection for the user, their
-roles, their data version and the organisation's (no ORM session, no BEGIN/ROLLBACK, no write lock), then for the
-lesson page one prebuilt query for the learner's standing and the cached page for that module and state with the
-name and CSRF token filled in; for My path, on a cache hit, nothing more (the key is the learner's data version, the
-organisation's and the date). See "Page caches" in docs/architecture.md.
+What a request costs now: the signed session cookie (its verified decode cached), one prebuilt SELECT on a
+kept-open driver connection for the user, their roles, their data version and the organisation's (no pool checkout,
+no ORM session, no BEGIN/ROLLBACK, no write lock); then, for the lesson page, the learner's state of the module
+remembered under those versions and the cached page for that module and state, and for My path and the mentor home
+the cached page under the versions and the date, each with the name and a CSRF token (signed at most once a minute
+per session) filled in. "Request path" below shows where the rest goes. See "Page caches" in docs/architecture.md.
 
 **Withdrawn:** an earlier version of this section said that about 28 % of hello was the ceiling of any signed-in page
 on this stack. That was wrong: it measured an ORM session per request and the session decode, not the stack's limit;
